@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+// The Tcl package `tls`: OpenSSL-backed TLS channels for Tcl 8.6, written in Swift.
+//
+// The Makefile passes Tcl's locations (from tclConfig.sh) through the environment:
+//   TLS_TCL_INCLUDE  directory holding tcl.h
+//   TLS_TCL_STUBLIB  path of libtclstub8.6.a
+//   TLS_TCL_LIBDIR   directory holding libtcl8.6.so (Swift tests only)
+//   TLS_SHIP=1       the shipped library: static Swift runtime, and `-z defs`
+//                    so a stray direct Tcl call (bypassing stubs) fails to link.
+import PackageDescription
+
+let env = Context.environment
+let tclInclude = env["TLS_TCL_INCLUDE"] ?? "/usr/include/tcl8.6"
+let tclStubLib = env["TLS_TCL_STUBLIB"] ?? "/usr/lib/x86_64-linux-gnu/libtclstub8.6.a"
+let tclLibDir = env["TLS_TCL_LIBDIR"] ?? "/usr/lib/x86_64-linux-gnu"
+let ship = env["TLS_SHIP"] == "1"
+
+var libraryLinkFlags = [tclStubLib]
+if ship {
+    libraryLinkFlags += ["-static-stdlib", "-Xlinker", "-z", "-Xlinker", "defs",
+                         "-Xlinker", "--gc-sections", "-Xlinker", "-s"]
+}
+
+let package = Package(
+    name: "tls",
+    products: [
+        .library(name: "tls", type: .dynamic, targets: ["Tls"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CTcl", path: "Sources/CTcl"),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
+        .target(
+            name: "Tls",
+            dependencies: ["CTcl", "COpenSSL"],
+            path: "Sources/Tls",
+            cSettings: [.unsafeFlags(["-I", tclInclude])],
+            swiftSettings: [.unsafeFlags(["-Xcc", "-I" + tclInclude]), .swiftLanguageMode(.v5)],
+            linkerSettings: [.unsafeFlags(libraryLinkFlags)]
+        ),
+        .testTarget(
+            name: "TlsTests",
+            dependencies: ["Tls", "CTcl"],
+            path: "Tests/TlsTests",
+            swiftSettings: [.unsafeFlags(["-Xcc", "-I" + tclInclude]), .swiftLanguageMode(.v5)],
+            linkerSettings: [.unsafeFlags(["-L", tclLibDir, "-ltcl8.6"])]
+        ),
+    ]
+)

@@ -1,0 +1,24 @@
+// The package's C entry points, called by Tcl's `load`.
+@preconcurrency import CTcl
+
+let packageVersion = "2.1.0"
+
+/// Every command of the package; aliases share a handler.
+let commandTable: [(name: String, handler: CommandHandler)] = [
+    ("::tls::version", InfoCommands.version),
+    ("::tls::protocols", InfoCommands.protocols),
+    ("::tls::ciphers", InfoCommands.ciphers),
+]
+
+@_cdecl("Tls_Init")
+public func Tls_Init(_ interp: UnsafeMutablePointer<Tcl_Interp>?) -> Int32 {
+    guard let interp, tls_Tcl_InitStubs(interp, "8.6", 0) != nil else { return TCL_ERROR }
+    TclCommand.registerAll(interp)
+    return tcl.pointee.tcl_PkgProvideEx!(interp, "tls", packageVersion, nil)
+}
+
+/// Safe interpreters get the same commands: TLS over channels they were given.
+@_cdecl("Tls_SafeInit")
+public func Tls_SafeInit(_ interp: UnsafeMutablePointer<Tcl_Interp>?) -> Int32 {
+    Tls_Init(interp)
+}

@@ -1,0 +1,32 @@
+// OpenSSL's error queue, turned into a message once, at the edge.
+import COpenSSL
+
+enum SSLErrors {
+    /// Drains the thread's error queue; the reasons, oldest first.
+    static func drain() -> [String] {
+        var reasons: [String] = []
+        while true {
+            let code = ERR_get_error()
+            if code == 0 { break }
+            if let r = ERR_reason_error_string(code) {
+                reasons.append(String(cString: r))
+            } else {
+                var buf = [CChar](repeating: 0, count: 256)
+                ERR_error_string_n(code, &buf, buf.count)
+                reasons.append(String(cString: buf))
+            }
+        }
+        return reasons
+    }
+
+    /// The most specific reason on the queue (the last one pushed), or nil.
+    static func reason() -> String? { drain().last }
+
+    /// `what: reason` from the queue, or just `what` when it is empty.
+    static func error(_ what: String) -> TclError {
+        if let r = reason() { return TclError("\(what): \(r)") }
+        return TclError(what)
+    }
+
+    static func clear() { ERR_clear_error() }
+}

@@ -1,0 +1,95 @@
+// Tcl object helpers: the one place Swift values become Tcl_Obj and back.
+// Every Tcl call goes through the stubs table (`tcl.pointee.tcl_X!`).
+@preconcurrency import CTcl
+
+typealias TclObj = UnsafeMutablePointer<Tcl_Obj>
+typealias TclInterp = UnsafeMutablePointer<Tcl_Interp>
+
+/// The stubs table, filled by `Tcl_InitStubs` in `Tls_Init`.
+@inline(__always) var tcl: UnsafePointer<TclStubs> { tclStubsPtr }
+
+enum TclObjects {
+    static func string(_ s: String) -> TclObj {
+        var s = s
+        return s.withUTF8 { buf in
+            buf.withMemoryRebound(to: CChar.self) { tcl.pointee.tcl_NewStringObj!($0.baseAddress, Int32(buf.count))! }
+        }
+    }
+
+    static func bytes<C: Collection>(_ b: C) -> TclObj where C.Element == UInt8 {
+        let a = Array(b)
+        return a.withUnsafeBufferPointer { tcl.pointee.tcl_NewByteArrayObj!($0.baseAddress, Int32($0.count))! }
+    }
+
+    static func bytes(_ p: UnsafeRawPointer?, _ count: Int) -> TclObj {
+        tcl.pointee.tcl_NewByteArrayObj!(p?.assumingMemoryBound(to: UInt8.self), Int32(count))!
+    }
+
+    static func int(_ v: Int) -> TclObj { tcl.pointee.tcl_NewWideIntObj!(Tcl_WideInt(v))! }
+    static func bool(_ v: Bool) -> TclObj { tcl.pointee.tcl_NewIntObj!(v ? 1 : 0)! }
+
+    static func list(_ items: [TclObj]) -> TclObj {
+        items.withUnsafeBufferPointer { buf in
+            buf.withMemoryRebound(to: UnsafeMutablePointer<Tcl_Obj>?.self) {
+                tcl.pointee.tcl_NewListObj!(Int32($0.count), $0.baseAddress)!
+            }
+        }
+    }
+
+    static func stringList(_ items: [String]) -> TclObj { list(items.map(string)) }
+
+    /// The string form of an object, decoded from Tcl's modified UTF-8.
+    static func toString(_ o: TclObj) -> String {
+        var len: Int32 = 0
+        let p = tcl.pointee.tcl_GetStringFromObj!(o, &len)!
+        return p.withMemoryRebound(to: UInt8.self, capacity: Int(len)) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: Int(len)), as: UTF8.self)
+        }
+    }
+
+    /// The bytes of a byte array (or the low bytes of each character of a string).
+    static func toBytes(_ o: TclObj) -> [UInt8] {
+        var len: Int32 = 0
+        guard let p = tcl.pointee.tcl_GetByteArrayFromObj!(o, &len) else { return [] }
+        return Array(UnsafeBufferPointer(start: p, count: Int(len)))
+    }
+
+    static func toBool(_ interp: TclInterp?, _ o: TclObj) throws -> Bool {
+        var v: Int32 = 0
+        guard tcl.pointee.tcl_GetBooleanFromObj!(interp, o, &v) == TCL_OK else { throw TclError.fromInterp }
+        return v != 0
+    }
+
+    static func toInt(_ interp: TclInterp?, _ o: TclObj) throws -> Int {
+        var v: Int32 = 0
+        guard tcl.pointee.tcl_GetIntFromObj!(interp, o, &v) == TCL_OK else { throw TclError.fromInterp }
+        return Int(v)
+    }
+
+    static func toList(_ interp: TclInterp?, _ o: TclObj) throws -> [TclObj] {
+        var n: Int32 = 0
+        var elems: UnsafeMutablePointer<UnsafeMutablePointer<Tcl_Obj>?>? = nil
+        guard tcl.pointee.tcl_ListObjGetElements!(interp, o, &n, &elems) == TCL_OK else { throw TclError.fromInterp }
+        return (0..<Int(n)).map { elems![$0]! }
+    }
+
+    static func retain(_ o: TclObj) { tls_Tcl_IncrRefCount(o) }
+    static func release(_ o: TclObj) { tls_Tcl_DecrRefCount(o) }
+}
+
+/// A flat key/value list, built in order; the form of `tls::status` and friends.
+struct TclDict {
+    private(set) var items: [TclObj] = []
+    mutating func add(_ key: String, _ value: TclObj) { items.append(TclObjects.string(key)); items.append(value) }
+    mutating func add(_ key: String, _ value: String) { add(key, TclObjects.string(value)) }
+    mutating func add(_ key: String, _ value: Int) { add(key, TclObjects.int(value)) }
+    mutating func add(_ key: String, _ value: Bool) { add(key, TclObjects.bool(value)) }
+    var object: TclObj { TclObjects.list(items) }
+}
+
+/// A Tcl object held by Swift: one reference, dropped when the holder goes.
+final class RetainedObj {
+    let obj: TclObj
+    init(_ obj: TclObj) { self.obj = obj; TclObjects.retain(obj) }
+    deinit { TclObjects.release(obj) }
+}

@@ -1,0 +1,229 @@
+# The Tcl half of the tls package: tls::socket, tls::init, and the reference
+# callbacks. The commands that move bytes (tls::import and friends) are in the
+# Swift library, which is loaded before this file is sourced; it also sets
+# ::tls::importOptions, the option names tls::import accepts.
+
+namespace eval ::tls {
+    variable debug 0
+    # Default options for tls::socket, set by tls::init.
+    variable defaults {}
+    # Options of tls::socket that belong to the core socket command.
+    variable socketValueOptions {-myaddr -myport}
+    variable socketFlagOptions {-async}
+    # Options only tls::socket understands.
+    variable ownOptions {-autoservername -server}
+    namespace export socket init import unimport handshake status connection \
+        ciphers protocols version starttls unstack
+}
+
+# Remembers default options for later tls::socket calls.
+proc ::tls::init {args} {
+    variable defaults
+    if {[llength $args] % 2} {
+        return -code error "wrong # args: should be \"tls::init ?-option value ...?\""
+    }
+    foreach {option value} $args {
+        CheckOption $option
+    }
+    set defaults $args
+    return
+}
+
+# Raises Tcl's usual error for an option that neither socket nor tls::import knows.
+proc ::tls::CheckOption {option} {
+    variable socketValueOptions
+    variable socketFlagOptions
+    variable ownOptions
+    variable importOptions
+    set known [concat $socketFlagOptions $socketValueOptions $ownOptions $importOptions]
+    if {$option ni $known} {
+        set last [lindex $known end]
+        return -code error -errorcode [list TLS OPTION $option] \
+            "bad option \"$option\": must be one of [join [lrange $known 0 end-1] {, }], or $last"
+    }
+}
+
+# tls::socket ?options? host port
+# tls::socket -server command ?options? port
+proc ::tls::socket {args} {
+    variable defaults
+    variable socketValueOptions
+    variable socketFlagOptions
+
+    set usage "wrong # args: should be \"tls::socket ?options? host port\""
+    set server [expr {"-server" in $args}]
+    set nfixed [expr {$server ? 1 : 2}]
+    if {[llength $args] < $nfixed} {
+        if {$server} {
+            set usage "wrong # args: should be \"tls::socket -server command ?options? port\""
+        }
+        return -code error $usage
+    }
+    set fixed [lrange $args end-[expr {$nfixed - 1}] end]
+    set options [lrange $args 0 end-$nfixed]
+
+    # Defaults first, so that this call's options win.
+    set socketOptions {}
+    set importOptions {}
+    set autoservername 1
+    set servername {}
+    set callback {}
+    set async 0
+    set all [concat $defaults $options]
+    for {set i 0} {$i < [llength $all]} {incr i} {
+        set option [lindex $all $i]
+        if {$option in $socketFlagOptions} {
+            if {$server} {
+                return -code error "bad option \"$option\": not valid for servers"
+            }
+            set async 1
+            continue
+        }
+        CheckOption $option
+        if {$i + 1 >= [llength $all]} {
+            return -code error "value for \"$option\" missing"
+        }
+        set value [lindex $all [incr i]]
+        switch -- $option {
+            -server {
+                set callback $value
+            }
+            -autoservername {
+                if {![string is boolean -strict $value]} {
+                    return -code error "expected boolean value but got \"$value\""
+                }
+                set autoservername $value
+            }
+            -servername {
+                set servername $value
+            }
+            default {
+                if {$option in $socketValueOptions} {
+                    if {$server && $option eq "-myport"} {
+                        return -code error "bad option \"$option\": not valid for servers"
+                    }
+                    dict set socketOptions $option $value
+                } else {
+                    dict set importOptions $option $value
+                }
+            }
+        }
+    }
+    if {$server && $callback eq ""} {
+        return -code error "missing value for -server"
+    }
+
+    if {$server} {
+        set port [lindex $fixed 0]
+        set accept [list ::tls::Accept $importOptions $callback]
+        return [::socket -server $accept {*}$socketOptions $port]
+    }
+
+    lassign $fixed host port
+    if {$servername eq "" && $autoservername} {
+        set servername $host
+    }
+    if {$servername ne ""} {
+        dict set importOptions -servername $servername
+    }
+    set flags [expr {$async ? {-async} : {}}]
+    set chan [::socket {*}$flags {*}$socketOptions $host $port]
+    if {[catch {::tls::import $chan {*}$importOptions} message options]} {
+        catch {close $chan}
+        return -options $options $message
+    }
+    return $chan
+}
+
+# Accept callback of a tls::socket server: stack TLS (server side) on the new
+# connection, then hand it to the script's own callback.
+proc ::tls::Accept {importOptions callback chan host port} {
+    if {[catch {::tls::import $chan -server 1 {*}$importOptions} message]} {
+        catch {close $chan}
+        log 1 "tls::socket: could not start TLS on $chan from $host:$port: $message"
+        return
+    }
+    uplevel #0 $callback [list $chan $host $port]
+}
+
+# Writes a message to stderr when tls::debug is at least level.
+proc ::tls::log {level message} {
+    variable debug
+    if {$debug >= $level} {
+        puts stderr $message
+    }
+}
+
+# Reference -command callback: logs each notification according to tls::debug.
+proc ::tls::callback {option args} {
+    variable debug
+    switch -- $option {
+        error {
+            lassign $args chan message
+            log 0 "TLS/$chan: error: $message"
+        }
+        info {
+            lassign $args chan major minor message type
+            if {$type eq "info"} {
+                log 2 "TLS/$chan: $major/$minor: $message"
+            } else {
+                log 1 "TLS/$chan: $major/$minor: $message ($type)"
+            }
+        }
+        message {
+            lassign $args chan direction version contentType message
+            log 3 "TLS/$chan: $direction $version $contentType: $message"
+        }
+        session {
+            lassign $args chan sessionId ticket lifetime
+            log 2 "TLS/$chan: session: lifetime $lifetime"
+        }
+        verify {
+            # Older scripts used -command for verification too.
+            return [validate_command verify {*}$args]
+        }
+        default {
+            return -code error "bad option \"$option\": must be one of error, info, message, session, or verify"
+        }
+    }
+    return
+}
+
+# Reference -validatecommand callback: logs, and keeps OpenSSL's verdict
+# (or accepts everything when tls::debug is above 0).
+proc ::tls::validate_command {option args} {
+    variable debug
+    switch -- $option {
+        verify {
+            lassign $args chan depth cert status error
+            set subject [expr {[dict exists $cert subject] ? [dict get $cert subject] : ""}]
+            if {$status} {
+                log 2 "TLS/$chan: verify/$depth: $subject"
+            } else {
+                log 1 "TLS/$chan: verify/$depth: bad certificate: $error ($subject)"
+            }
+            if {$debug > 0} {
+                return 1
+            }
+            return $status
+        }
+        alpn {
+            lassign $args chan protocol match
+            log 2 "TLS/$chan: alpn: $protocol (match $match)"
+        }
+        hello - sni {
+            lassign $args chan servername
+            log 2 "TLS/$chan: $option: $servername"
+        }
+        default {
+            return -code error "bad option \"$option\": must be one of alpn, hello, sni, or verify"
+        }
+    }
+    return 1
+}
+
+# Reference -password callback: there is no password to give.
+proc ::tls::password {args} {
+    log 0 "TLS/password: no -password callback is set for an encrypted key"
+    return ""
+}
