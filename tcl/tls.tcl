@@ -35,7 +35,12 @@ proc ::tls::CheckOption {option} {
     variable socketFlagOptions
     variable ownOptions
     variable importOptions
-    set known [concat $socketFlagOptions $socketValueOptions $ownOptions $importOptions]
+    set known {}
+    foreach name [concat $socketFlagOptions $socketValueOptions $ownOptions $importOptions] {
+        if {$name ni $known} {
+            lappend known $name
+        }
+    }
     if {$option ni $known} {
         set last [lindex $known end]
         return -code error -errorcode [list TLS OPTION $option] \

@@ -14,6 +14,9 @@ let commandTable: [(name: String, handler: CommandHandler)] = [
 public func Tls_Init(_ interp: UnsafeMutablePointer<Tcl_Interp>?) -> Int32 {
     guard let interp, tls_Tcl_InitStubs(interp, "8.6", 0) != nil else { return TCL_ERROR }
     TclCommand.registerAll(interp)
+    // tls.tcl validates tls::socket/tls::init options against this list.
+    _ = tcl.pointee.tcl_SetVar2Ex!(interp, "::tls::importOptions", nil,
+                                   TclObjects.stringList(TlsOptions.names), TCL_GLOBAL_ONLY)
     return tcl.pointee.tcl_PkgProvideEx!(interp, "tls", packageVersion, nil)
 }
 

@@ -1,0 +1,137 @@
+// The options of tls::import (and tls::socket, tls::init): one table drives
+// parsing, the `bad option` message, ::tls::importOptions and the README list.
+
+/// Everything a script said about one TLS channel.
+struct TlsOptions {
+    var server = false
+    var certFile: String?
+    var keyFile: String?
+    var cert: [UInt8]?
+    var key: [UInt8]?
+    var password: RetainedObj?
+    var caFile: String?
+    var caDir: String?
+    var caStore: String?
+    var crlFile: String?
+    var crlDir: String?
+    var request: Bool?
+    var require: Bool?
+    var serverName: String?
+    var alpn: [String]?
+    var cipher: String?
+    var cipherSuites: String?
+    var securityLevel: Int?
+    var dhParams: String?
+    var model: String?
+    /// Explicit -ssl2 ... -tls1.3 settings; unset versions take the defaults.
+    var protocols: [ProtocolVersion: Bool] = [:]
+    var postHandshake: Bool?
+    var sessionId: [UInt8]?
+    var command: RetainedObj?
+    var validateCommand: RetainedObj?
+
+    /// The protocol versions to enable: TLS 1.2 and 1.3 unless told otherwise.
+    var enabledProtocols: [ProtocolVersion] {
+        ProtocolVersion.allCases.filter { protocols[$0] ?? ($0 == .tls1_2 || $0 == .tls1_3) }
+    }
+
+    /// Ask the peer for a certificate: clients do by default, servers do not.
+    var effectiveRequest: Bool { (require ?? !server) || (request ?? !server) }
+    /// Fail the handshake unless the peer's certificate verifies.
+    var effectiveRequire: Bool { require ?? !server }
+}
+
+/// One row of the option table.
+struct OptionSpec {
+    let name: String
+    let argument: String
+    let summary: String
+    let apply: (inout TlsOptions, TclInterp?, TclObj) throws -> Void
+}
+
+extension TlsOptions {
+    private static func string(_ set: @escaping (inout TlsOptions, String) -> Void) -> (inout TlsOptions, TclInterp?, TclObj) throws -> Void {
+        { o, _, v in set(&o, TclObjects.toString(v)) }
+    }
+    private static func path(_ set: @escaping (inout TlsOptions, String?) -> Void) -> (inout TlsOptions, TclInterp?, TclObj) throws -> Void {
+        { o, _, v in let s = TclObjects.toString(v); set(&o, s.isEmpty ? nil : s) }
+    }
+    private static func bool(_ set: @escaping (inout TlsOptions, Bool) -> Void) -> (inout TlsOptions, TclInterp?, TclObj) throws -> Void {
+        { o, interp, v in set(&o, try TclObjects.toBool(interp, v)) }
+    }
+    private static func bytes(_ set: @escaping (inout TlsOptions, [UInt8]?) -> Void) -> (inout TlsOptions, TclInterp?, TclObj) throws -> Void {
+        { o, _, v in let b = TclObjects.toBytes(v); set(&o, b.isEmpty ? nil : b) }
+    }
+    private static func script(_ set: @escaping (inout TlsOptions, RetainedObj?) -> Void) -> (inout TlsOptions, TclInterp?, TclObj) throws -> Void {
+        { o, _, v in set(&o, TclObjects.toString(v).isEmpty ? nil : RetainedObj(v)) }
+    }
+    private static func proto(_ p: ProtocolVersion) -> OptionSpec {
+        OptionSpec(name: "-" + p.rawValue, argument: "bool",
+                   summary: "enable \(p.rawValue) (default: \(p == .tls1_2 || p == .tls1_3 ? "on" : "off"))",
+                   apply: bool { $0.protocols[p] = $1 })
+    }
+    private static let securityLevel: (inout TlsOptions, TclInterp?, TclObj) throws -> Void = { o, interp, v in
+        let n = try TclObjects.toInt(interp, v)
+        guard (0...5).contains(n) else { throw TclError("bad security level \"\(n)\": must be an integer from 0 to 5") }
+        o.securityLevel = n
+    }
+    private static let validate = script { $0.validateCommand = $1 }
+
+    static let table: [OptionSpec] = [
+        OptionSpec(name: "-alpn", argument: "list", summary: "ALPN protocols to offer (client) or accept (server)") { o, interp, v in
+            let items = try TclObjects.toList(interp, v).map(TclObjects.toString)
+            for p in items where p.isEmpty || p.utf8.count > 255 {
+                throw TclError("bad ALPN protocol \"\(p)\": must be 1 to 255 bytes")
+            }
+            o.alpn = items.isEmpty ? nil : items
+        },
+        OptionSpec(name: "-cadir", argument: "dir", summary: "directory of trusted CA certificates (hashed names)", apply: path { $0.caDir = $1 }),
+        OptionSpec(name: "-cafile", argument: "file", summary: "PEM file of trusted CA certificates", apply: path { $0.caFile = $1 }),
+        OptionSpec(name: "-castore", argument: "uri", summary: "OpenSSL store URI of trusted CA certificates", apply: path { $0.caStore = $1 }),
+        OptionSpec(name: "-cert", argument: "der", summary: "our certificate, DER bytes", apply: bytes { $0.cert = $1 }),
+        OptionSpec(name: "-certfile", argument: "file", summary: "our certificate (chain), PEM file", apply: path { $0.certFile = $1 }),
+        OptionSpec(name: "-cipher", argument: "string", summary: "OpenSSL cipher list for TLS 1.2 and below", apply: path { $0.cipher = $1 }),
+        OptionSpec(name: "-ciphersuites", argument: "string", summary: "TLS 1.3 cipher suites", apply: path { $0.cipherSuites = $1 }),
+        OptionSpec(name: "-command", argument: "script", summary: "notification callback (info, error, session, message)", apply: script { $0.command = $1 }),
+        OptionSpec(name: "-crldir", argument: "dir", summary: "directory of CRLs (hashed names) checked during verification", apply: path { $0.crlDir = $1 }),
+        OptionSpec(name: "-crlfile", argument: "file", summary: "PEM file of CRLs checked during verification", apply: path { $0.crlFile = $1 }),
+        OptionSpec(name: "-dhparams", argument: "file", summary: "DH parameters file (server); default: automatic", apply: path { $0.dhParams = $1 }),
+        OptionSpec(name: "-key", argument: "der", summary: "our private key, DER bytes", apply: bytes { $0.key = $1 }),
+        OptionSpec(name: "-keyfile", argument: "file", summary: "our private key, PEM file (default: the -certfile)", apply: path { $0.keyFile = $1 }),
+        OptionSpec(name: "-model", argument: "channel", summary: "share the context of an existing TLS channel", apply: path { $0.model = $1 }),
+        OptionSpec(name: "-password", argument: "script", summary: "called as `script password rwflag size` for an encrypted key", apply: script { $0.password = $1 }),
+        OptionSpec(name: "-post_handshake", argument: "bool", summary: "allow TLS 1.3 post-handshake authentication", apply: bool { $0.postHandshake = $1 }),
+        OptionSpec(name: "-request", argument: "bool", summary: "ask for the peer's certificate (default: client yes, server no)", apply: bool { $0.request = $1 }),
+        OptionSpec(name: "-require", argument: "bool", summary: "insist on a valid peer certificate (default: client yes, server no)", apply: bool { $0.require = $1 }),
+        OptionSpec(name: "-securitylevel", argument: "0-5", summary: "OpenSSL security level", apply: securityLevel),
+        OptionSpec(name: "-security_level", argument: "0-5", summary: "alias of -securitylevel", apply: securityLevel),
+        OptionSpec(name: "-server", argument: "bool", summary: "handshake as the server", apply: bool { $0.server = $1 }),
+        OptionSpec(name: "-servername", argument: "host", summary: "SNI name to send, and the name the peer certificate must match", apply: path { $0.serverName = $1 }),
+        OptionSpec(name: "-session_id", argument: "bytes", summary: "session id context (server) or session data to resume (client)", apply: bytes { $0.sessionId = $1 }),
+        proto(.ssl2), proto(.ssl3), proto(.tls1), proto(.tls1_1), proto(.tls1_2), proto(.tls1_3),
+        OptionSpec(name: "-validatecommand", argument: "script", summary: "decision callback (verify, hello, sni, alpn)", apply: validate),
+        OptionSpec(name: "-vcmd", argument: "script", summary: "alias of -validatecommand", apply: validate),
+    ]
+
+    static var names: [String] { table.map(\.name) }
+
+    static func badOption(_ name: String) -> TclError {
+        let all = names
+        return TclError("bad option \"\(name)\": must be one of \(all.dropLast().joined(separator: ", ")), or \(all.last!)",
+                        errorCode: ["TLS", "OPTION", name])
+    }
+
+    /// Parses `-option value ...` pairs.
+    static func parse(_ interp: TclInterp?, _ args: ArraySlice<TclObj>) throws -> TlsOptions {
+        var options = TlsOptions()
+        var i = args.startIndex
+        while i < args.endIndex {
+            let name = TclObjects.toString(args[i])
+            guard let spec = table.first(where: { $0.name == name }) else { throw badOption(name) }
+            guard i + 1 < args.endIndex else { throw TclError("value for \"\(name)\" missing") }
+            try spec.apply(&options, interp, args[i + 1])
+            i += 2
+        }
+        return options
+    }
+}
