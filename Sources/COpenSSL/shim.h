@@ -20,6 +20,11 @@ static inline uint64_t tls_SSL_OP_NO_TICKET(void) { return SSL_OP_NO_TICKET; }
 static inline uint64_t tls_SSL_OP_CIPHER_SERVER_PREFERENCE(void) { return SSL_OP_CIPHER_SERVER_PREFERENCE; }
 static inline uint64_t tls_SSL_OP_IGNORE_UNEXPECTED_EOF(void) { return SSL_OP_IGNORE_UNEXPECTED_EOF; }
 static inline uint64_t tls_SSL_OP_ENABLE_MIDDLEBOX_COMPAT(void) { return SSL_OP_ENABLE_MIDDLEBOX_COMPAT; }
+static inline uint64_t tls_SSL_OP_NO_SSLv3(void) { return SSL_OP_NO_SSLv3; }
+static inline uint64_t tls_SSL_OP_NO_TLSv1(void) { return SSL_OP_NO_TLSv1; }
+static inline uint64_t tls_SSL_OP_NO_TLSv1_1(void) { return SSL_OP_NO_TLSv1_1; }
+static inline uint64_t tls_SSL_OP_NO_TLSv1_2(void) { return SSL_OP_NO_TLSv1_2; }
+static inline uint64_t tls_SSL_OP_NO_TLSv1_3(void) { return SSL_OP_NO_TLSv1_3; }
 static inline int tls_SSL_CTX_set_min_proto_version(SSL_CTX *c, int v) { return (int)SSL_CTX_set_min_proto_version(c, v); }
 static inline int tls_SSL_CTX_set_max_proto_version(SSL_CTX *c, int v) { return (int)SSL_CTX_set_max_proto_version(c, v); }
 static inline int tls_SSL_CTX_get_min_proto_version(SSL_CTX *c) { return (int)SSL_CTX_get_min_proto_version(c); }
@@ -80,4 +85,7 @@ static inline int tls_built_with_trace(void) { return 0; }
 #else
 static inline int tls_built_with_trace(void) { return 1; }
 #endif
+/* Introspection (StatusKeys, CertificateInfo, SessionInfo) */
+static inline int tls_SSL_get_signature_nid(SSL *s, int *nid) { return (int)SSL_get_signature_nid(s, nid); }
+static inline unsigned long tls_XN_FLAG_RFC2253(void) { return XN_FLAG_RFC2253; }
 #endif

@@ -8,6 +8,13 @@ let commandTable: [(name: String, handler: CommandHandler)] = [
     ("::tls::version", InfoCommands.version),
     ("::tls::protocols", InfoCommands.protocols),
     ("::tls::ciphers", InfoCommands.ciphers),
+    ("::tls::import", ChannelCommands.importChannel),
+    ("::tls::starttls", ChannelCommands.importChannel),
+    ("::tls::unimport", ChannelCommands.unimport),
+    ("::tls::unstack", ChannelCommands.unimport),
+    ("::tls::handshake", ChannelCommands.handshake),
+    ("::tls::status", ChannelCommands.status),
+    ("::tls::connection", ChannelCommands.connection),
 ]
 
 @_cdecl("Tls_Init")

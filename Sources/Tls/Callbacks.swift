@@ -1,0 +1,67 @@
+// Running a script callback: the user's prefix plus appended words, at global
+// level, with the interpreter's state saved around it so a callback fired from
+// inside a channel operation cannot disturb the command that triggered it.
+@preconcurrency import CTcl
+
+enum Callbacks {
+    enum Outcome {
+        case ok(String)      // the script's result
+        case error           // the error went to the background-error handler
+        case unavailable     // the interpreter is gone
+    }
+
+    /// Evaluates `prefix args...`; an error is reported with `bgerror`.
+    @discardableResult
+    static func invoke(_ interp: TclInterp, _ prefix: TclObj, _ args: [TclObj]) -> Outcome {
+        guard tcl.pointee.tcl_InterpDeleted!(interp) == 0 else {
+            for a in args { TclObjects.retain(a); TclObjects.release(a) }
+            return .unavailable
+        }
+        let command = tcl.pointee.tcl_DuplicateObj!(prefix)!
+        TclObjects.retain(command)
+        for a in args { _ = tcl.pointee.tcl_ListObjAppendElement!(interp, command, a) }
+
+        tcl.pointee.tcl_Preserve!(UnsafeMutableRawPointer(interp))
+        let saved = tcl.pointee.tcl_SaveInterpState!(interp, TCL_OK)
+        let code = tcl.pointee.tcl_EvalObjEx!(interp, command, TCL_EVAL_GLOBAL)
+        TclObjects.release(command)
+        let outcome: Outcome
+        if code == TCL_OK || code == TCL_RETURN {
+            outcome = .ok(TclObjects.toString(tcl.pointee.tcl_GetObjResult!(interp)!))
+        } else {
+            tcl.pointee.tcl_BackgroundException!(interp, code)
+            outcome = .error
+        }
+        _ = tcl.pointee.tcl_RestoreInterpState!(interp, saved)
+        tcl.pointee.tcl_Release!(UnsafeMutableRawPointer(interp))
+        return outcome
+    }
+
+    /// The number a decision callback returned (booleans count as 0/1), or nil
+    /// when it failed or returned something else.
+    static func decision(_ interp: TclInterp, _ prefix: TclObj, _ args: [TclObj]) -> Int? {
+        guard case .ok(let r) = invoke(interp, prefix, args) else { return nil }
+        let word = r.trimmingWhitespace().lowercased()
+        if let n = Int(word) { return n }
+        switch word {
+        case "true", "yes", "on": return 1
+        case "false", "no", "off": return 0
+        default: return nil
+        }
+    }
+
+    /// The string a callback returned, or nil.
+    static func string(_ interp: TclInterp, _ prefix: TclObj, _ args: [TclObj]) -> String? {
+        guard case .ok(let r) = invoke(interp, prefix, args) else { return nil }
+        return r
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var s = Substring(self)
+        while s.first?.isWhitespace == true { s.removeFirst() }
+        while s.last?.isWhitespace == true { s.removeLast() }
+        return String(s)
+    }
+}

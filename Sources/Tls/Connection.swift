@@ -1,0 +1,213 @@
+// One TLS session's state machine: the SSL object, its handshake, reads and
+// writes. Bytes reach the socket through ChannelBIO; TlsChannel decides when.
+@preconcurrency import CTcl
+import COpenSSL
+import Glibc
+
+final class Connection {
+    /// SSL*, owned here (with its BIO) and freed in deinit.
+    let ssl: OpaquePointer
+    let context: SSLContext
+    let isServer: Bool
+
+    enum State: Equatable {
+        case handshaking
+        case established
+        case failed(String)
+    }
+    private(set) var state = State.handshaking
+    /// The last read stopped for want of bytes from below; cleared when the
+    /// channel below reports readable. Keeps an incomplete record in OpenSSL's
+    /// read-ahead buffer from looking like readable data.
+    var readBlocked = false
+
+    enum Progress {
+        case done
+        case wouldBlock
+        case failed(String)
+    }
+
+    enum IO {
+        case count(Int)
+        case wouldBlock
+        case eof
+        case failed(errno: Int32, message: String?)
+    }
+
+    /// A connection over `parent`, configured per `options`. The owning
+    /// channel registers itself as the SSL's app data, so callbacks find it.
+    init(context: SSLContext, parent: Tcl_Channel, options o: TlsOptions) throws {
+        SSLErrors.clear()
+        guard let ssl = SSL_new(context.ctx) else { throw SSLErrors.error("could not create SSL connection") }
+        self.ssl = ssl
+        self.context = context
+        self.isServer = o.server
+        let bio = ChannelBIO.make(parent: parent)
+        SSL_set_bio(ssl, bio, bio)
+        SSL_set_read_ahead(ssl, 1)
+
+        var mode: Int32 = SSL_VERIFY_NONE
+        if o.effectiveRequest {
+            mode = SSL_VERIFY_PEER
+            if o.server && o.effectiveRequire { mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT }
+            if o.postHandshake == true { mode |= SSL_VERIFY_POST_HANDSHAKE }
+        }
+        SSL_set_verify(ssl, mode, HandshakeCallbacks.verify)
+
+        if o.server {
+            SSL_set_accept_state(ssl)
+            if let sid = o.sessionId {
+                _ = SSL_set_session_id_context(ssl, sid, UInt32(min(sid.count, Int(SSL_MAX_SID_CTX_LENGTH))))
+            }
+        } else {
+            SSL_set_connect_state(ssl)
+            try configureClient(o)
+        }
+    }
+
+    deinit { SSL_free(ssl) }
+
+    private func configureClient(_ o: TlsOptions) throws {
+        if let name = o.serverName {
+            if HostName.isIPAddress(name) {
+                if o.effectiveRequest { _ = X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), name) }
+            } else {
+                _ = tls_SSL_set_tlsext_host_name(ssl, name)
+                if o.effectiveRequest {
+                    _ = SSL_set1_host(ssl, name)
+                    SSL_set_hostflags(ssl, UInt32(X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS))
+                }
+            }
+        }
+        if let alpn = o.alpn {
+            let wire = ALPN.wireFormat(alpn)
+            guard SSL_set_alpn_protos(ssl, wire, UInt32(wire.count)) == 0 else { throw SSLErrors.error("bad -alpn") }
+        }
+        // A session to resume: given as bytes, or remembered by the -model context.
+        if let data = o.sessionId {
+            let session: OpaquePointer? = data.withUnsafeBufferPointer { buf in
+                var p: UnsafePointer<UInt8>? = buf.baseAddress
+                return d2i_SSL_SESSION(nil, &p, buf.count)
+            }
+            guard let session else { throw TclError("bad -session_id: not a session from tls::connection") }
+            defer { SSL_SESSION_free(session) }
+            _ = SSL_set_session(ssl, session)
+        } else if o.model != nil, let session = context.session(for: o.serverName ?? "") {
+            _ = SSL_set_session(ssl, session)
+        }
+        SSLErrors.clear()
+    }
+
+    /// The channel below went away (closed under us): the BIO must not touch it.
+    func detachTransport() {
+        if let bio = SSL_get_rbio(ssl) { BIO_set_data(bio, nil) }
+    }
+
+    /// Decrypted bytes (or whole records) are waiting inside OpenSSL.
+    var hasPendingInput: Bool {
+        SSL_pending(ssl) > 0 || (!readBlocked && SSL_has_pending(ssl) != 0)
+    }
+
+    func handshake() -> Progress {
+        switch state {
+        case .established: return .done
+        case .failed(let m): return .failed(m)
+        case .handshaking: break
+        }
+        SSLErrors.clear()
+        tcl.pointee.tcl_SetErrno!(0)
+        let r = SSL_do_handshake(ssl)
+        if r == 1 {
+            state = .established
+            return .done
+        }
+        switch SSL_get_error(ssl, r) {
+        case SSL_ERROR_WANT_READ:
+            readBlocked = true
+            return .wouldBlock
+        case SSL_ERROR_WANT_WRITE, SSL_ERROR_WANT_X509_LOOKUP, SSL_ERROR_WANT_CLIENT_HELLO_CB:
+            return .wouldBlock
+        default:
+            let message = "handshake failed: " + failureReason()
+            state = .failed(message)
+            return .failed(message)
+        }
+    }
+
+    /// Why the handshake failed, in OpenSSL's words.
+    private func failureReason() -> String {
+        let errno = tcl.pointee.tcl_GetErrno!()
+        guard var reason = SSLErrors.reason() else {
+            if errno != 0 && errno != EAGAIN { return String(cString: strerror(errno)).lowercased() }
+            return "connection closed by peer"
+        }
+        let verify = SSL_get_verify_result(ssl)
+        if reason.contains("certificate verify failed") && verify != X509_V_OK {
+            reason += " due to \"\(String(cString: X509_verify_cert_error_string(verify)))\""
+        }
+        return reason
+    }
+
+    func read(_ buf: UnsafeMutableRawPointer, _ count: Int) -> IO {
+        SSLErrors.clear()
+        tcl.pointee.tcl_SetErrno!(0)
+        let n = SSL_read(ssl, buf, Int32(clamping: count))
+        if n > 0 { return .count(Int(n)) }
+        switch SSL_get_error(ssl, n) {
+        case SSL_ERROR_ZERO_RETURN:
+            return .eof
+        case SSL_ERROR_WANT_READ:
+            readBlocked = true
+            return .wouldBlock
+        case SSL_ERROR_WANT_WRITE:
+            return .wouldBlock
+        case SSL_ERROR_SYSCALL:
+            let e = tcl.pointee.tcl_GetErrno!()
+            if e == 0 { return .eof }
+            return .failed(errno: e, message: nil)
+        default:
+            return .failed(errno: ECONNABORTED, message: SSLErrors.reason())
+        }
+    }
+
+    func write(_ buf: UnsafeRawPointer, _ count: Int) -> IO {
+        SSLErrors.clear()
+        tcl.pointee.tcl_SetErrno!(0)
+        let n = SSL_write(ssl, buf, Int32(clamping: count))
+        if n > 0 { return .count(Int(n)) }
+        switch SSL_get_error(ssl, n) {
+        case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
+            return .wouldBlock
+        case SSL_ERROR_SYSCALL:
+            let e = tcl.pointee.tcl_GetErrno!()
+            return .failed(errno: e == 0 ? EPIPE : e, message: nil)
+        case SSL_ERROR_ZERO_RETURN:
+            return .failed(errno: EPIPE, message: nil)
+        default:
+            return .failed(errno: ECONNABORTED, message: SSLErrors.reason())
+        }
+    }
+
+    /// Sends close_notify (once, best effort: a full socket drops it).
+    func shutdown() {
+        guard state == .established, SSL_get_shutdown(ssl) & SSL_SENT_SHUTDOWN == 0 else { return }
+        _ = SSL_shutdown(ssl)
+        SSLErrors.clear()
+    }
+}
+
+enum HostName {
+    static func isIPAddress(_ s: String) -> Bool {
+        var buf = [UInt8](repeating: 0, count: 16)
+        return inet_pton(AF_INET, s, &buf) == 1 || inet_pton(AF_INET6, s, &buf) == 1
+    }
+}
+
+enum ALPN {
+    /// The protocol list as sent on the wire: each name prefixed by its length.
+    static func wireFormat(_ names: [String]) -> [UInt8] {
+        var out: [UInt8] = []
+        for n in names { out.append(UInt8(n.utf8.count)); out += n.utf8 }
+        return out
+    }
+}

@@ -1,0 +1,165 @@
+// Options → SSL_CTX: protocols, ciphers, our certificate and key, the trust
+// store, DH, session caching and the callbacks every context carries. What
+// differs per connection (server name, ALPN list, verify mode, session to
+// resume) is set on the SSL object by Connection, so contexts can be shared.
+import COpenSSL
+import Glibc
+
+enum ContextBuilder {
+    /// Everything that decides the context's contents (files with stamps).
+    static func key(_ o: TlsOptions) -> String {
+        var parts = [o.server ? "server" : "client"]
+        parts.append("protocols:" + o.enabledProtocols.map(\.rawValue).joined(separator: ","))
+        if let f = o.certFile { parts.append("certfile:\(FileStamp.of(f))") }
+        if let f = o.keyFile { parts.append("keyfile:\(FileStamp.of(f))") }
+        if let c = o.cert { parts.append("cert:\(Digest.sha256Hex(c))") }
+        if let k = o.key { parts.append("key:\(Digest.sha256Hex(k))") }
+        if let p = o.password { parts.append("password:\(TclObjects.toString(p.obj))") }
+        if let c = o.cipher { parts.append("cipher:\(c)") }
+        if let c = o.cipherSuites { parts.append("ciphersuites:\(c)") }
+        if let l = o.securityLevel { parts.append("seclevel:\(l)") }
+        if let f = o.dhParams { parts.append("dh:\(FileStamp.of(f))") }
+        if let p = o.postHandshake { parts.append("pha:\(p)") }
+        parts.append("keylog:\(Environment.get("SSLKEYLOGFILE") ?? "")")
+        parts.append("trust:" + TrustStore.key(o))
+        return parts.joined(separator: "|")
+    }
+
+    static func build(_ o: TlsOptions, interp: TclInterp) throws -> SSLContext {
+        SSLErrors.clear()
+        let versions = o.enabledProtocols
+        for v in versions where !v.isAvailable {
+            throw TclError("\(v.rawValue) protocol not supported")
+        }
+        guard let lowest = versions.first, let highest = versions.last else {
+            throw TclError("no protocol version enabled: enable at least one of -tls1.2 and -tls1.3")
+        }
+        guard let ctx = SSL_CTX_new(TLS_method()) else { throw SSLErrors.error("could not create SSL context") }
+        let context = SSLContext(ctx: ctx, isServer: o.server)
+
+        _ = tls_SSL_CTX_set_min_proto_version(ctx, lowest.wireVersion)
+        _ = tls_SSL_CTX_set_max_proto_version(ctx, highest.wireVersion)
+        var sslOptions = tls_SSL_OP_ALL() | tls_SSL_OP_NO_COMPRESSION() | tls_SSL_OP_IGNORE_UNEXPECTED_EOF()
+        // Versions between the lowest and highest that are switched off.
+        let gaps: [ProtocolVersion: UInt64] = [.ssl3: tls_SSL_OP_NO_SSLv3(), .tls1: tls_SSL_OP_NO_TLSv1(),
+                                               .tls1_1: tls_SSL_OP_NO_TLSv1_1(), .tls1_2: tls_SSL_OP_NO_TLSv1_2(),
+                                               .tls1_3: tls_SSL_OP_NO_TLSv1_3()]
+        for (v, flag) in gaps where !versions.contains(v) { sslOptions |= flag }
+        _ = SSL_CTX_set_options(ctx, sslOptions)
+        _ = tls_SSL_CTX_set_mode(ctx, Int(SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER))
+
+        if let level = o.securityLevel { SSL_CTX_set_security_level(ctx, Int32(level)) }
+        if let c = o.cipher, SSL_CTX_set_cipher_list(ctx, c) != 1 {
+            throw SSLErrors.error("bad -cipher \"\(c)\"")
+        }
+        if let c = o.cipherSuites, SSL_CTX_set_ciphersuites(ctx, c) != 1 {
+            throw SSLErrors.error("bad -ciphersuites \"\(c)\"")
+        }
+
+        try loadIdentity(ctx, o, interp: interp)
+
+        let trust = try TrustStore.shared(for: o)
+        SSL_CTX_set1_cert_store(ctx, trust.store)
+        if o.server, let f = o.caFile, o.effectiveRequest, let names = SSL_load_client_CA_file(f) {
+            SSL_CTX_set_client_CA_list(ctx, names)
+        }
+        SSLErrors.clear()
+
+        if o.server {
+            try loadDHParams(ctx, o.dhParams)
+            let sid: [UInt8] = Array("tcl-tls".utf8)
+            _ = SSL_CTX_set_session_id_context(ctx, sid, UInt32(sid.count))
+            _ = tls_SSL_CTX_set_session_cache_mode(ctx, Int(SSL_SESS_CACHE_SERVER))
+        } else {
+            _ = tls_SSL_CTX_set_session_cache_mode(ctx, Int(SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE))
+        }
+        if o.postHandshake == true { SSL_CTX_set_post_handshake_auth(ctx, 1) }
+        HandshakeCallbacks.install(on: ctx, server: o.server)
+        if Environment.get("SSLKEYLOGFILE") != nil { KeyLog.install(on: ctx) }
+        return context
+    }
+
+    /// Our certificate and private key, from files or DER bytes.
+    private static func loadIdentity(_ ctx: OpaquePointer, _ o: TlsOptions, interp: TclInterp) throws {
+        if let der = o.cert {
+            guard SSL_CTX_use_certificate_ASN1(ctx, Int32(der.count), der) == 1 else {
+                throw SSLErrors.error("error loading certificate from -cert")
+            }
+        } else if let f = o.certFile {
+            try FileStamp.requireReadable(f)
+            guard SSL_CTX_use_certificate_chain_file(ctx, f) == 1 else {
+                throw SSLErrors.error("error loading certificate file \"\(f)\"")
+            }
+        }
+        if let der = o.key {
+            let key: OpaquePointer? = der.withUnsafeBufferPointer { buf in
+                var p: UnsafePointer<UInt8>? = buf.baseAddress
+                return d2i_AutoPrivateKey(nil, &p, buf.count)
+            }
+            guard let key else { throw SSLErrors.error("error loading private key from -key") }
+            defer { EVP_PKEY_free(key) }
+            guard SSL_CTX_use_PrivateKey(ctx, key) == 1 else { throw SSLErrors.error("error using private key from -key") }
+        } else if let f = o.keyFile ?? o.certFile {
+            try FileStamp.requireReadable(f)
+            let loaded = PasswordPrompt.with(ctx: ctx, interp: interp, script: o.password?.obj) {
+                SSL_CTX_use_PrivateKey_file(ctx, f, SSL_FILETYPE_PEM) == 1
+            }
+            guard loaded else { throw SSLErrors.error("error loading private key file \"\(f)\"") }
+        }
+        if o.cert != nil || o.certFile != nil || o.key != nil || o.keyFile != nil {
+            guard SSL_CTX_check_private_key(ctx) == 1 else {
+                throw SSLErrors.error("private key does not match the certificate")
+            }
+        }
+    }
+
+    private static func loadDHParams(_ ctx: OpaquePointer, _ file: String?) throws {
+        guard let file else {
+            _ = tls_SSL_CTX_set_dh_auto(ctx, 1)
+            return
+        }
+        try FileStamp.requireReadable(file)
+        guard let bio = BIO_new_file(file, "r") else { throw SSLErrors.error("error reading DH parameters \"\(file)\"") }
+        defer { BIO_free(bio) }
+        guard let params = PEM_read_bio_Parameters(bio, nil) else {
+            throw SSLErrors.error("error reading DH parameters \"\(file)\"")
+        }
+        guard SSL_CTX_set0_tmp_dh_pkey(ctx, params) == 1 else {
+            EVP_PKEY_free(params)
+            throw SSLErrors.error("error using DH parameters \"\(file)\"")
+        }
+    }
+}
+
+/// Cached contexts: channels with equal configuration share one SSL_CTX.
+enum ContextCache {
+    nonisolated(unsafe) private static var contexts: [String: SSLContext] = [:]
+
+    static func context(for o: TlsOptions, interp: TclInterp) throws -> SSLContext {
+        let k = ContextBuilder.key(o)
+        if let c = contexts[k] { return c }
+        let c = try ContextBuilder.build(o, interp: interp)
+        if contexts.count >= 32 { contexts.removeAll() }
+        contexts[k] = c
+        return c
+    }
+}
+
+enum Digest {
+    static func sha256Hex(_ bytes: [UInt8]) -> String {
+        var md = [UInt8](repeating: 0, count: 32)
+        var len: UInt32 = 0
+        _ = EVP_Digest(bytes, bytes.count, &md, &len, EVP_sha256(), nil)
+        return Hex.encode(md[0..<Int(len)])
+    }
+}
+
+enum Hex {
+    static func encode<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

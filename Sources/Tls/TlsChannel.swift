@@ -1,0 +1,330 @@
+// The Tcl channel driver: a channel type stacked on any bidirectional channel.
+// A byte's way out: outputProc → Connection.write (SSL_write) → ChannelBIO →
+// Tcl_WriteRaw on the channel below; and back in through inputProc.
+@preconcurrency import CTcl
+import COpenSSL
+import Glibc
+
+final class TlsChannel {
+    /// Our channel in the stack; nil once closed.
+    private(set) var channel: Tcl_Channel?
+    /// The channel directly below ours.
+    let parent: Tcl_Channel
+    let interp: TclInterp
+    let connection: Connection
+    let name: String
+    let options: TlsOptions
+
+    private(set) var blocking: Bool
+    private var watchMask: Int32 = 0
+    private var timer: Tcl_TimerToken?
+    private(set) var closed = false
+    private var reportedFailure = false
+
+    private init(parent: Tcl_Channel, interp: TclInterp, name: String, options: TlsOptions,
+                 context: SSLContext, blocking: Bool) throws {
+        self.parent = parent
+        self.interp = interp
+        self.name = name
+        self.options = options
+        self.blocking = blocking
+        self.connection = try Connection(context: context, parent: parent, options: options)
+    }
+
+    // MARK: stacking and unstacking
+
+    /// `tls::import`: stacks TLS on the channel named `chanName`.
+    static func stack(_ interp: TclInterp, _ chanName: String, _ options: TlsOptions) throws -> String {
+        var mode: Int32 = 0
+        guard let bottom = tcl.pointee.tcl_GetChannel!(interp, chanName, &mode) else { throw TclError.fromInterp }
+        guard mode & (TCL_READABLE | TCL_WRITABLE) == (TCL_READABLE | TCL_WRITABLE) else {
+            throw TclError("channel \"\(chanName)\" must be open for reading and writing")
+        }
+        let context: SSLContext
+        if let model = options.model {
+            context = try find(interp, model).connection.context
+        } else {
+            context = try ContextCache.context(for: options, interp: interp)
+        }
+        let below = tcl.pointee.tcl_GetTopChannel!(bottom)!
+        let blocking = ChannelOptions.get(below, "-blocking") != "0"
+
+        // The Swift object's address is the channel's instance data; one
+        // reference is held for the channel's life and dropped in close.
+        let ch = try TlsChannel(parent: below, interp: interp, name: chanName, options: options,
+                                context: context, blocking: blocking)
+        let instance = Unmanaged.passRetained(ch).toOpaque()
+        _ = tls_SSL_set_app_data(ch.connection.ssl, instance)
+        if options.command != nil { HandshakeCallbacks.installNotifications(on: ch.connection.ssl) }
+
+        guard let top = tcl.pointee.tcl_StackChannel!(interp, TlsChannelType.pointer, instance,
+                                                       TCL_READABLE | TCL_WRITABLE, bottom) else {
+            ch.connection.detachTransport()
+            Unmanaged<TlsChannel>.fromOpaque(instance).release()
+            throw TclError.fromInterp
+        }
+        ch.channel = top
+        tcl.pointee.tcl_Preserve!(UnsafeMutableRawPointer(interp))
+        return chanName
+    }
+
+    /// The TLS channel on top of the stack named `chanName`, or an error.
+    static func find(_ interp: TclInterp, _ chanName: String) throws -> TlsChannel {
+        guard let bottom = tcl.pointee.tcl_GetChannel!(interp, chanName, nil) else { throw TclError.fromInterp }
+        let top = tcl.pointee.tcl_GetTopChannel!(bottom)!
+        guard tcl.pointee.tcl_GetChannelType!(top) == UnsafePointer(TlsChannelType.pointer),
+              let data = tcl.pointee.tcl_GetChannelInstanceData!(top) else {
+            throw TclError("bad channel \"\(chanName)\": not a TLS channel")
+        }
+        return Unmanaged<TlsChannel>.fromOpaque(data).takeUnretainedValue()
+    }
+
+    /// `tls::unimport`: sends close_notify and pops the TLS layer.
+    static func unstack(_ interp: TclInterp, _ chanName: String) throws {
+        let ch = try find(interp, chanName)
+        guard let top = ch.channel, tcl.pointee.tcl_UnstackChannel!(interp, top) == TCL_OK else {
+            throw TclError.fromInterp
+        }
+    }
+
+    // MARK: handshake
+
+    /// Drives the handshake one step; reports a failure once through -command.
+    func handshakeStep() -> Connection.Progress {
+        let progress = connection.handshake()
+        switch progress {
+        case .done:
+            armTimerIfReadable()
+        case .failed(let message):
+            if !reportedFailure && !closed {
+                reportedFailure = true
+                notifyError(message)
+            }
+        case .wouldBlock:
+            updateParentInterest()
+        }
+        return progress
+    }
+
+    /// `tls::handshake`: 1 when done, 0 while a non-blocking handshake waits.
+    func handshakeCommand() throws -> Bool {
+        while true {
+            switch handshakeStep() {
+            case .done: return true
+            case .failed(let message): throw TclError(message, errorCode: ["TLS", "HANDSHAKE", message])
+            case .wouldBlock:
+                if closed { throw TclError("channel closed during handshake") }
+                if !blocking { return false }
+            }
+        }
+    }
+
+    /// For input and output: nil once established, else the errno to report.
+    private func requireEstablished() -> Int32? {
+        if closed { return EBADF }
+        switch handshakeStep() {
+        case .done: return nil
+        case .wouldBlock: return closed ? EBADF : EAGAIN
+        case .failed(let message):
+            reportError(message, ECONNABORTED)
+            return ECONNABORTED
+        }
+    }
+
+    /// Makes `message` the error of the failing read or write. Tcl takes it as
+    /// return options followed by the message; errorCode is the POSIX one.
+    private func reportError(_ message: String, _ errno: Int32) {
+        guard let channel else { return }
+        tcl.pointee.tcl_SetErrno!(errno)
+        let errorCode = [TclObjects.string("POSIX"), TclObjects.string(String(cString: tcl.pointee.tcl_ErrnoId!()!)),
+                         TclObjects.string(String(cString: tcl.pointee.tcl_ErrnoMsg!(errno)!).lowercased())]
+        let options = [TclObjects.string("-code"), TclObjects.int(1), TclObjects.string("-level"), TclObjects.int(0),
+                       TclObjects.string("-errorcode"), TclObjects.list(errorCode), TclObjects.string(message)]
+        tcl.pointee.tcl_SetChannelError!(channel, TclObjects.list(options))
+    }
+
+    func notifyError(_ message: String) {
+        guard let command = options.command else { return }
+        Callbacks.invoke(interp, command.obj, [TclObjects.string("error"), TclObjects.string(name), TclObjects.string(message)])
+    }
+
+    // MARK: driver procs
+
+    fileprivate func input(_ buf: UnsafeMutablePointer<CChar>, _ toRead: Int32, _ errorCode: inout Int32) -> Int32 {
+        if let e = requireEstablished() { errorCode = e; return -1 }
+        let result = connection.read(buf, Int(toRead))
+        armTimerIfReadable()
+        switch result {
+        case .count(let n): return Int32(n)
+        case .eof: return 0
+        case .wouldBlock: errorCode = EAGAIN; return -1
+        case .failed(let e, let message):
+            if let message { reportError(message, e) }
+            errorCode = e
+            return -1
+        }
+    }
+
+    fileprivate func output(_ buf: UnsafePointer<CChar>, _ toWrite: Int32, _ errorCode: inout Int32) -> Int32 {
+        if toWrite == 0 { return 0 }
+        if let e = requireEstablished() { errorCode = e; return -1 }
+        switch connection.write(buf, Int(toWrite)) {
+        case .count(let n): return Int32(n)
+        case .eof: errorCode = EPIPE; return -1
+        case .wouldBlock: errorCode = EAGAIN; updateParentInterest(); return -1
+        case .failed(let e, let message):
+            if let message { reportError(message, e) }
+            errorCode = e
+            return -1
+        }
+    }
+
+    fileprivate func watch(_ mask: Int32) {
+        watchMask = mask
+        updateParentInterest()
+        armTimerIfReadable()
+    }
+
+    /// What the channel below must watch: the script's interest, plus
+    /// readability while a handshake waits for the peer.
+    private func updateParentInterest() {
+        guard !closed else { return }
+        var mask = watchMask
+        if mask != 0, connection.state == .handshaking { mask |= TCL_READABLE }
+        ParentChannel.watch(parent, mask)
+    }
+
+    /// An event from the channel below: returns the events to pass up.
+    fileprivate func handle(_ mask: Int32) -> Int32 {
+        if mask & TCL_READABLE != 0 { connection.readBlocked = false }
+        guard connection.state == .handshaking, !blocking else { return mask }
+        switch handshakeStep() {
+        case .wouldBlock:
+            return 0
+        case .done:
+            // The handshake swallowed the event; the socket is writable again.
+            return closed ? 0 : (mask | (watchMask & TCL_WRITABLE))
+        case .failed:
+            // Let the script's handler run: its next read or write reports the error.
+            return closed ? 0 : watchMask
+        }
+    }
+
+    /// Decrypted data that the notifier cannot see: wake the script up soon.
+    private func armTimerIfReadable() {
+        guard !closed, timer == nil, watchMask & TCL_READABLE != 0,
+              connection.state == .established, connection.hasPendingInput else { return }
+        timer = tcl.pointee.tcl_CreateTimerHandler!(0, timerFired, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    fileprivate func fire() {
+        timer = nil
+        guard !closed, let channel, watchMask & TCL_READABLE != 0, connection.hasPendingInput else { return }
+        tcl.pointee.tcl_NotifyChannel!(channel, TCL_READABLE)
+    }
+
+    fileprivate func setBlocking(_ mode: Int32) -> Int32 {
+        blocking = mode == TCL_MODE_BLOCKING
+        return ParentChannel.setBlocking(parent, mode)
+    }
+
+    /// Close or unstack: close_notify, then let go of everything below.
+    fileprivate func close() {
+        guard !closed else { return }
+        if let t = timer { tcl.pointee.tcl_DeleteTimerHandler!(t); timer = nil }
+        connection.shutdown()
+        closed = true
+        connection.detachTransport()
+        channel = nil
+        tcl.pointee.tcl_Release!(UnsafeMutableRawPointer(interp))
+    }
+}
+
+/// The channel below ours, driven directly through its driver procs.
+enum ParentChannel {
+    private static func type(_ c: Tcl_Channel) -> UnsafePointer<Tcl_ChannelType> {
+        tcl.pointee.tcl_GetChannelType!(c)!
+    }
+    private static func data(_ c: Tcl_Channel) -> ClientData? { tcl.pointee.tcl_GetChannelInstanceData!(c) }
+
+    static func watch(_ c: Tcl_Channel, _ mask: Int32) {
+        tcl.pointee.tcl_ChannelWatchProc!(type(c))?(data(c), mask)
+    }
+
+    static func setBlocking(_ c: Tcl_Channel, _ mode: Int32) -> Int32 {
+        guard let proc = tcl.pointee.tcl_ChannelBlockModeProc!(type(c)) else { return 0 }
+        return proc(data(c), mode)
+    }
+
+    static func setOption(_ c: Tcl_Channel, _ interp: TclInterp?, _ name: UnsafePointer<CChar>?, _ value: UnsafePointer<CChar>?) -> Int32 {
+        guard let proc = tcl.pointee.tcl_ChannelSetOptionProc!(type(c)) else {
+            return tcl.pointee.tcl_BadChannelOption!(interp, name, "")
+        }
+        return proc(data(c), interp, name, value)
+    }
+
+    static func getOption(_ c: Tcl_Channel, _ interp: TclInterp?, _ name: UnsafePointer<CChar>?, _ ds: UnsafeMutablePointer<Tcl_DString>?) -> Int32 {
+        guard let proc = tcl.pointee.tcl_ChannelGetOptionProc!(type(c)) else {
+            if name == nil { return TCL_OK }
+            return tcl.pointee.tcl_BadChannelOption!(interp, name, "")
+        }
+        return proc(data(c), interp, UnsafeMutablePointer(mutating: name), ds)
+    }
+}
+
+/// Reading a channel option's value as a string (the generic ones included).
+enum ChannelOptions {
+    static func get(_ c: Tcl_Channel, _ name: String) -> String? {
+        var ds = Tcl_DString()
+        tcl.pointee.tcl_DStringInit!(&ds)
+        defer { tcl.pointee.tcl_DStringFree!(&ds) }
+        guard tcl.pointee.tcl_GetChannelOption!(nil, c, name, &ds) == TCL_OK else { return nil }
+        return String(cString: ds.string)
+    }
+}
+
+// MARK: the channel type and its C entry points
+
+private func instance(_ cd: ClientData?) -> TlsChannel {
+    Unmanaged<TlsChannel>.fromOpaque(cd!).takeUnretainedValue()
+}
+
+private func timerFired(_ cd: ClientData?) { instance(cd).fire() }
+
+enum TlsChannelType {
+    /// The one channel type record, alive for the process.
+    nonisolated(unsafe) static let pointer: UnsafeMutablePointer<Tcl_ChannelType> = {
+        let t = UnsafeMutablePointer<Tcl_ChannelType>.allocate(capacity: 1)
+        t.initialize(to: Tcl_ChannelType())
+        t.pointee.typeName = UnsafePointer(strdup("tls"))
+        t.pointee.version = tls_Tcl_ChannelVersion5()
+        tls_Tcl_SetClose2Marker(t)
+        t.pointee.inputProc = { cd, buf, toRead, errorCode in
+            instance(cd).input(buf!, toRead, &errorCode!.pointee)
+        }
+        t.pointee.outputProc = { cd, buf, toWrite, errorCode in
+            instance(cd).output(buf!, toWrite, &errorCode!.pointee)
+        }
+        t.pointee.setOptionProc = { cd, interp, name, value in
+            ParentChannel.setOption(instance(cd).parent, interp, name, value)
+        }
+        t.pointee.getOptionProc = { cd, interp, name, ds in
+            ParentChannel.getOption(instance(cd).parent, interp, name, ds)
+        }
+        t.pointee.watchProc = { cd, mask in instance(cd).watch(mask) }
+        t.pointee.getHandleProc = { cd, direction, handle in
+            tcl.pointee.tcl_GetChannelHandle!(instance(cd).parent, direction, handle)
+        }
+        t.pointee.close2Proc = { cd, _, flags in
+            // Tcl 8.6 refuses half-close on stacked channels before asking us.
+            guard flags & (TCL_CLOSE_READ | TCL_CLOSE_WRITE) == 0 else { return EINVAL }
+            let unmanaged = Unmanaged<TlsChannel>.fromOpaque(cd!)
+            unmanaged.takeUnretainedValue().close()
+            unmanaged.release()
+            return 0
+        }
+        t.pointee.blockModeProc = { cd, mode in instance(cd).setBlocking(mode) }
+        t.pointee.handlerProc = { cd, mask in instance(cd).handle(mask) }
+        return t
+    }()
+}
