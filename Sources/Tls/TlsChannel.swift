@@ -82,6 +82,8 @@ final class TlsChannel {
     /// `tls::unimport`: sends close_notify and pops the TLS layer.
     static func unstack(_ interp: TclInterp, _ chanName: String) throws {
         let ch = try find(interp, chanName)
+        ch.unstacking = true
+        defer { ch.unstacking = false }
         guard let top = ch.channel, tcl.pointee.tcl_UnstackChannel!(interp, top) == TCL_OK else {
             throw TclError.fromInterp
         }
@@ -228,11 +230,18 @@ final class TlsChannel {
         return ParentChannel.setBlocking(parent, mode)
     }
 
+    /// Set by tls::unimport: the channel below lives on, with its unread bytes.
+    fileprivate var unstacking = false
+
     /// Close or unstack: close_notify, then let go of everything below.
     fileprivate func close() {
         guard !closed else { return }
         if let t = timer { tcl.pointee.tcl_DeleteTimerHandler!(t); timer = nil }
         connection.shutdown()
+        // Unread bytes (typically TLS 1.3 session tickets) would make the
+        // kernel answer our close with a reset, and the peer could lose the
+        // data we sent last. Discard what has arrived.
+        if !unstacking { ParentChannel.discardArrivedInput(parent) }
         closed = true
         connection.detachTransport()
         channel = nil
@@ -249,6 +258,18 @@ enum ParentChannel {
 
     static func watch(_ c: Tcl_Channel, _ mask: Int32) {
         tcl.pointee.tcl_ChannelWatchProc!(type(c))?(data(c), mask)
+    }
+
+    /// Reads and drops whatever input the OS already holds for the channel's
+    /// descriptor, without blocking; nothing happens for non-socket channels.
+    static func discardArrivedInput(_ c: Tcl_Channel) {
+        var handle: ClientData? = nil
+        guard tcl.pointee.tcl_GetChannelHandle!(c, TCL_READABLE, &handle) == TCL_OK else { return }
+        let fd = Int32(truncatingIfNeeded: Int(bitPattern: handle))
+        var scratch = [UInt8](repeating: 0, count: 16384)
+        for _ in 0..<64 {
+            if recv(fd, &scratch, scratch.count, Int32(MSG_DONTWAIT)) <= 0 { break }
+        }
     }
 
     static func setBlocking(_ c: Tcl_Channel, _ mode: Int32) -> Int32 {
