@@ -15,6 +15,7 @@ let commandTable: [(name: String, handler: CommandHandler)] = [
     ("::tls::handshake", ChannelCommands.handshake),
     ("::tls::status", ChannelCommands.status),
     ("::tls::connection", ChannelCommands.connection),
+    ("::tls::HalfClose", ChannelCommands.halfClose),
 ]
 
 @_cdecl("Tls_Init")

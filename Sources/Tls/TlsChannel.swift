@@ -20,6 +20,8 @@ final class TlsChannel {
     private var timer: Tcl_TimerToken?
     private(set) var closed = false
     private var reportedFailure = false
+    private var halfClosePending = false
+    private var idleCheckScheduled = false
 
     private init(parent: Tcl_Channel, interp: TclInterp, name: String, options: TlsOptions,
                  context: SSLContext, blocking: Bool) throws {
@@ -89,6 +91,54 @@ final class TlsChannel {
         }
     }
 
+    /// `close $chan write` (Tcl 8.6 refuses half-close on stacked channels, so
+    /// tls.tcl routes it here): once the handshake is done and Tcl's output is
+    /// flushed, send close_notify and shut the channel below for writing.
+    /// A non-blocking channel finishes this from the event loop.
+    func halfClose(write: Bool) throws {
+        guard let channel else { return }
+        guard write else { return try closeParent(TCL_CLOSE_READ) }
+        if tcl.pointee.tcl_Flush!(channel) != TCL_OK {
+            throw TclError("error flushing \"\(name)\": \(String(cString: tcl.pointee.tcl_PosixError!(interp)!).lowercased())")
+        }
+        halfClosePending = true
+        if blocking { _ = try handshakeCommand() } else { _ = handshakeStep() }
+        try finishHalfClose()
+    }
+
+    /// The rest of a half-close, when nothing stands in its way any more.
+    private func finishHalfClose() throws {
+        guard halfClosePending, !closed, let channel else { return }
+        if case .failed = connection.state { halfClosePending = false; return }
+        guard connection.state == .established, tcl.pointee.tcl_OutputBuffered!(channel) == 0 else { return }
+        halfClosePending = false
+        connection.shutdown()
+        try closeParent(TCL_CLOSE_WRITE)
+    }
+
+    private func closeParent(_ direction: Int32) throws {
+        guard let close2 = tcl.pointee.tcl_ChannelClose2Proc!(tcl.pointee.tcl_GetChannelType!(parent)) else {
+            throw TclError("half-close not supported by the channel below \"\(name)\"")
+        }
+        let e = close2(tcl.pointee.tcl_GetChannelInstanceData!(parent), interp, direction)
+        if e != 0 {
+            tcl.pointee.tcl_SetErrno!(e)
+            throw TclError("error closing \"\(name)\": \(String(cString: tcl.pointee.tcl_PosixError!(interp)!).lowercased())")
+        }
+    }
+
+    /// Checks a pending half-close once the current event is over.
+    private func scheduleHalfCloseCheck() {
+        guard halfClosePending, !idleCheckScheduled else { return }
+        idleCheckScheduled = true
+        tcl.pointee.tcl_DoWhenIdle!(idleFired, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    fileprivate func idle() {
+        idleCheckScheduled = false
+        try? finishHalfClose()
+    }
+
     // MARK: handshake
 
     /// Drives the handshake one step; reports a failure once through -command.
@@ -97,6 +147,7 @@ final class TlsChannel {
         switch progress {
         case .done:
             armTimerIfReadable()
+            scheduleHalfCloseCheck()
         case .failed(let message):
             if !reportedFailure && !closed {
                 reportedFailure = true
@@ -171,7 +222,9 @@ final class TlsChannel {
         if toWrite == 0 { return 0 }
         if let e = requireEstablished() { errorCode = e; return -1 }
         switch connection.write(buf, Int(toWrite)) {
-        case .count(let n): return Int32(n)
+        case .count(let n):
+            scheduleHalfCloseCheck()
+            return Int32(n)
         case .eof: errorCode = EPIPE; return -1
         case .wouldBlock: errorCode = EAGAIN; updateParentInterest(); return -1
         case .failed(let e, let message):
@@ -192,14 +245,14 @@ final class TlsChannel {
     private func updateParentInterest() {
         guard !closed else { return }
         var mask = watchMask
-        if mask != 0, connection.state == .handshaking { mask |= TCL_READABLE }
+        if mask != 0 || halfClosePending, connection.state == .handshaking { mask |= TCL_READABLE }
         ParentChannel.watch(parent, mask)
     }
 
     /// An event from the channel below: returns the events to pass up.
     fileprivate func handle(_ mask: Int32) -> Int32 {
         if mask & TCL_READABLE != 0 { connection.readBlocked = false }
-        guard connection.state == .handshaking, !blocking else { return mask }
+        guard connection.state == .handshaking, !blocking || halfClosePending else { return mask }
         switch handshakeStep() {
         case .wouldBlock:
             return 0
@@ -237,6 +290,7 @@ final class TlsChannel {
     fileprivate func close() {
         guard !closed else { return }
         if let t = timer { tcl.pointee.tcl_DeleteTimerHandler!(t); timer = nil }
+        if idleCheckScheduled { tcl.pointee.tcl_CancelIdleCall!(idleFired, Unmanaged.passUnretained(self).toOpaque()) }
         connection.shutdown()
         // Unread bytes (typically TLS 1.3 session tickets) would make the
         // kernel answer our close with a reset, and the peer could lose the
@@ -311,6 +365,7 @@ private func instance(_ cd: ClientData?) -> TlsChannel {
 }
 
 private func timerFired(_ cd: ClientData?) { instance(cd).fire() }
+private func idleFired(_ cd: ClientData?) { instance(cd).idle() }
 
 enum TlsChannelType {
     /// The one channel type record, alive for the process.
