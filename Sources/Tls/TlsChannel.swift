@@ -206,6 +206,15 @@ final class TlsChannel {
     fileprivate func input(_ buf: UnsafeMutablePointer<CChar>, _ toRead: Int32, _ errorCode: inout Int32) -> Int32 {
         if let e = requireEstablished() { errorCode = e; return -1 }
         let result = connection.read(buf, Int(toRead))
+        if case .count(var n) = result {
+            // A non-blocking read may take more records already buffered.
+            while !blocking, n < Int(toRead), connection.hasPendingInput,
+                  case .count(let more) = connection.read(buf + n, Int(toRead) - n) {
+                n += more
+            }
+            armTimerIfReadable()
+            return Int32(n)
+        }
         armTimerIfReadable()
         switch result {
         case .count(let n): return Int32(n)
