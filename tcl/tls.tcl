@@ -55,28 +55,52 @@ proc ::tls::socket {args} {
     variable socketValueOptions
     variable socketFlagOptions
 
-    set usage "wrong # args: should be \"tls::socket ?options? host port\""
-    set server [expr {"-server" in $args}]
-    set nfixed [expr {$server ? 1 : 2}]
-    if {[llength $args] < $nfixed} {
-        if {$server} {
-            set usage "wrong # args: should be \"tls::socket -server command ?options? port\""
+    # Options (each with its value, but for the flags) come first, then the
+    # host and port: read them left to right, like the core socket command.
+    set given {}
+    set i 0
+    while {$i < [llength $args] && [string match -* [lindex $args $i]]} {
+        set option [lindex $args $i]
+        if {$option in $socketFlagOptions} {
+            lappend given $option {}
+            incr i
+            continue
         }
-        return -code error $usage
+        if {$i + 1 >= [llength $args]} {
+            break
+        }
+        lappend given $option [lindex $args [expr {$i + 1}]]
+        incr i 2
     }
-    set fixed [lrange $args end-[expr {$nfixed - 1}] end]
-    set options [lrange $args 0 end-$nfixed]
+    set fixed [lrange $args $i end]
+    # An option left without its value stops the loop above.
+    set dangling [string match -* [lindex $fixed 0]]
+    set server [expr {"-server" in [dict keys $given] || [lindex $fixed 0] eq "-server"}]
+    if {$dangling || [llength $fixed] != ($server ? 1 : 2)} {
+        if {$server} {
+            return -code error -errorcode {TCL WRONGARGS} \
+                "wrong # args: should be \"tls::socket -server command ?options? port\""
+        }
+        return -code error -errorcode {TCL WRONGARGS} \
+            "wrong # args: should be \"tls::socket ?options? host port\""
+    }
 
-    # Defaults first, so that this call's options win.
+    # Defaults first, so that this call's options win; -server only counts
+    # when given here.
     set socketOptions {}
     set importOptions {}
     set autoservername 1
     set servername {}
     set callback {}
     set async 0
-    set all [concat $defaults $options]
-    for {set i 0} {$i < [llength $all]} {incr i} {
-        set option [lindex $all $i]
+    set all {}
+    foreach {option value} $defaults {
+        if {$option ne "-server"} {
+            lappend all $option $value
+        }
+    }
+    foreach {option value} [concat $all $given] {
+        CheckOption $option
         if {$option in $socketFlagOptions} {
             if {$server} {
                 return -code error "bad option \"$option\": not valid for servers"
@@ -84,11 +108,6 @@ proc ::tls::socket {args} {
             set async 1
             continue
         }
-        CheckOption $option
-        if {$i + 1 >= [llength $all]} {
-            return -code error "value for \"$option\" missing"
-        }
-        set value [lindex $all [incr i]]
         switch -- $option {
             -server {
                 set callback $value
@@ -113,9 +132,6 @@ proc ::tls::socket {args} {
                 }
             }
         }
-    }
-    if {$server && $callback eq ""} {
-        return -code error "missing value for -server"
     }
 
     if {$server} {

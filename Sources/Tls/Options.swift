@@ -35,10 +35,12 @@ struct TlsOptions {
         ProtocolVersion.allCases.filter { protocols[$0] ?? ($0 == .tls1_2 || $0 == .tls1_3) }
     }
 
-    /// Ask the peer for a certificate: clients do by default, servers do not.
-    var effectiveRequest: Bool { (require ?? !server) || (request ?? !server) }
-    /// Fail the handshake unless the peer's certificate verifies.
-    var effectiveRequire: Bool { require ?? !server }
+    /// Fail the handshake unless the peer's certificate verifies: clients do
+    /// by default, unless the script turned requesting off (`-request 0`).
+    var effectiveRequire: Bool { require ?? (server ? false : (request ?? true)) }
+    /// Ask the peer for a certificate: clients do by default, servers do not;
+    /// `-require 1` implies it.
+    var effectiveRequest: Bool { effectiveRequire || (request ?? !server) }
 }
 
 /// One row of the option table.

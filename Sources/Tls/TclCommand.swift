@@ -14,7 +14,8 @@ struct TclError: Error {
 
     static func wrongArgs(_ objv: [TclObj], _ count: Int, _ usage: String) -> TclError {
         let words = objv.prefix(count).map(TclObjects.toString)
-        return TclError("wrong # args: should be \"\((words + [usage]).filter { !$0.isEmpty }.joined(separator: " "))\"")
+        return TclError("wrong # args: should be \"\((words + [usage]).filter { !$0.isEmpty }.joined(separator: " "))\"",
+                        errorCode: ["TCL", "WRONGARGS"])
     }
 
     /// `bad NAME "x": must be a, b, or c` as Tcl_GetIndexFromObj words it.
@@ -22,7 +23,8 @@ struct TclError: Error {
         var list = choices.dropLast().joined(separator: ", ")
         if choices.count > 1 { list += (choices.count > 2 ? "," : "") + " or " }
         list += choices.last ?? ""
-        return TclError("bad \(what) \"\(value)\": must be \(prefix)\(list)")
+        return TclError("bad \(what) \"\(value)\": must be \(prefix)\(list)",
+                        errorCode: ["TCL", "LOOKUP", "INDEX", what, value])
     }
 
     func apply(to interp: TclInterp) {

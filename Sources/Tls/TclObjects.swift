@@ -11,8 +11,14 @@ typealias TclInterp = UnsafeMutablePointer<Tcl_Interp>
 enum TclObjects {
     static func string(_ s: String) -> TclObj {
         var s = s
-        return s.withUTF8 { buf in
-            buf.withMemoryRebound(to: CChar.self) { tcl.pointee.tcl_NewStringObj!($0.baseAddress, Int32(buf.count))! }
+        return s.withUTF8 { utf8 in
+            if !TclUTF8.needsEncoding(utf8) {
+                return utf8.withMemoryRebound(to: CChar.self) { tcl.pointee.tcl_NewStringObj!($0.baseAddress, Int32(utf8.count))! }
+            }
+            let encoded = TclUTF8.encode(utf8)
+            return encoded.withUnsafeBufferPointer { buf in
+                buf.withMemoryRebound(to: CChar.self) { tcl.pointee.tcl_NewStringObj!($0.baseAddress, Int32(buf.count))! }
+            }
         }
     }
 
@@ -38,12 +44,12 @@ enum TclObjects {
 
     static func stringList(_ items: [String]) -> TclObj { list(items.map(string)) }
 
-    /// The string form of an object, decoded from Tcl's modified UTF-8.
+    /// The string form of an object, decoded from Tcl's internal UTF-8.
     static func toString(_ o: TclObj) -> String {
         var len: Int32 = 0
         let p = tcl.pointee.tcl_GetStringFromObj!(o, &len)!
         return p.withMemoryRebound(to: UInt8.self, capacity: Int(len)) {
-            String(decoding: UnsafeBufferPointer(start: $0, count: Int(len)), as: UTF8.self)
+            TclUTF8.decode(UnsafeBufferPointer(start: $0, count: Int(len)))
         }
     }
 
@@ -92,4 +98,64 @@ final class RetainedObj {
     let obj: TclObj
     init(_ obj: TclObj) { self.obj = obj; TclObjects.retain(obj) }
     deinit { TclObjects.release(obj) }
+}
+
+/// Tcl 8.6 keeps strings in a modified UTF-8: NUL is the two bytes C0 80, and
+/// a character beyond the Basic Multilingual Plane is a surrogate pair, each
+/// half encoded as three bytes. Standard UTF-8 passes through unchanged.
+enum TclUTF8 {
+    static func needsEncoding(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        utf8.contains { $0 == 0 || $0 >= 0xF0 }
+    }
+
+    static func encode(_ utf8: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count + 8)
+        for scalar in String(decoding: utf8, as: UTF8.self).unicodeScalars {
+            let v = scalar.value
+            if v == 0 {
+                out += [0xC0, 0x80]
+            } else if v > 0xFFFF {
+                let u = v - 0x10000
+                for half in [0xD800 + (u >> 10), 0xDC00 + (u & 0x3FF)] {
+                    out += [UInt8(0xE0 | (half >> 12)), UInt8(0x80 | ((half >> 6) & 0x3F)), UInt8(0x80 | (half & 0x3F))]
+                }
+            } else {
+                out += Array(String(scalar).utf8)
+            }
+        }
+        return out
+    }
+
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        guard bytes.contains(where: { $0 == 0xC0 || $0 == 0xED }) else {
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        func surrogate(at j: Int) -> UInt32? {
+            guard j + 2 < bytes.count, bytes[j] == 0xED, bytes[j + 1] & 0xE0 == 0xA0, bytes[j + 2] & 0xC0 == 0x80 else { return nil }
+            return 0xD000 | (UInt32(bytes[j + 1] & 0x3F) << 6) | UInt32(bytes[j + 2] & 0x3F)
+        }
+        while i < bytes.count {
+            if bytes[i] == 0xC0, i + 1 < bytes.count, bytes[i + 1] == 0x80 {
+                out.append(0)
+                i += 2
+            } else if let high = surrogate(at: i) {
+                if high < 0xDC00, let low = surrogate(at: i + 3), low >= 0xDC00,
+                   let scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)) {
+                    out += Array(String(scalar).utf8)
+                    i += 6
+                } else {
+                    out += [0xEF, 0xBF, 0xBD]
+                    i += 3
+                }
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 }

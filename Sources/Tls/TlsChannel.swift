@@ -21,6 +21,10 @@ final class TlsChannel {
     private(set) var closed = false
     private var reportedFailure = false
     private var halfClosePending = false
+    /// Inside an OpenSSL call. Writing to a socket whose -async connect is
+    /// still pending makes Tcl deliver the channel's events right there, in
+    /// the middle of our own SSL call; those must not start another one.
+    private var inOpenSSL = false
     private var idleCheckScheduled = false
 
     private init(parent: Tcl_Channel, interp: TclInterp, name: String, options: TlsOptions,
@@ -143,7 +147,10 @@ final class TlsChannel {
 
     /// Drives the handshake one step; reports a failure once through -command.
     func handshakeStep() -> Connection.Progress {
+        if inOpenSSL { return .wouldBlock }
+        inOpenSSL = true
         let progress = connection.handshake()
+        inOpenSSL = false
         switch progress {
         case .done:
             armTimerIfReadable()
@@ -205,6 +212,8 @@ final class TlsChannel {
 
     fileprivate func input(_ buf: UnsafeMutablePointer<CChar>, _ toRead: Int32, _ errorCode: inout Int32) -> Int32 {
         if let e = requireEstablished() { errorCode = e; return -1 }
+        inOpenSSL = true
+        defer { inOpenSSL = false }
         let result = connection.read(buf, Int(toRead))
         if case .count(var n) = result {
             // A non-blocking read may take more records already buffered.
@@ -230,7 +239,10 @@ final class TlsChannel {
     fileprivate func output(_ buf: UnsafePointer<CChar>, _ toWrite: Int32, _ errorCode: inout Int32) -> Int32 {
         if toWrite == 0 { return 0 }
         if let e = requireEstablished() { errorCode = e; return -1 }
-        switch connection.write(buf, Int(toWrite)) {
+        inOpenSSL = true
+        let result = connection.write(buf, Int(toWrite))
+        inOpenSSL = false
+        switch result {
         case .count(let n):
             scheduleHalfCloseCheck()
             return Int32(n)
@@ -260,6 +272,7 @@ final class TlsChannel {
 
     /// An event from the channel below: returns the events to pass up.
     fileprivate func handle(_ mask: Int32) -> Int32 {
+        if inOpenSSL { return 0 }  // level-triggered: it comes again
         if mask & TCL_READABLE != 0 { connection.readBlocked = false }
         guard connection.state == .handshaking, !blocking || halfClosePending else { return mask }
         switch handshakeStep() {
