@@ -76,7 +76,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
 
-sh "$here/make-pki.sh" "$BENCH_WORK/pki" || exit 1
+# The test suite's PKI script (CA, server certificate, bundle.pem = system CAs + CA).
+sh "$here/../Tests/tcl/make-pki.sh" "$BENCH_WORK/pki" >/dev/null || exit 1
 
 # In the background so that a signal reaches the traps at once.
 "$TCLSH" "$here/bench.tcl" &
