@@ -148,41 +148,37 @@ final class Connection {
         return reason
     }
 
+    // The error queue is drained after every failure, so the hot path need
+    // not clear it before each call.
     func read(_ buf: UnsafeMutableRawPointer, _ count: Int) -> IO {
-        SSLErrors.clear()
         tcl.pointee.tcl_SetErrno!(0)
         let n = SSL_read(ssl, buf, Int32(clamping: count))
-        if n > 0 { return .count(Int(n)) }
+        return n > 0 ? .count(Int(n)) : failure(n, reading: true)
+    }
+
+    func write(_ buf: UnsafeRawPointer, _ count: Int) -> IO {
+        tcl.pointee.tcl_SetErrno!(0)
+        let n = SSL_write(ssl, buf, Int32(clamping: count))
+        return n > 0 ? .count(Int(n)) : failure(n, reading: false)
+    }
+
+    /// What a failed SSL_read/SSL_write means for the channel. A peer that
+    /// ends the stream (close_notify, or TCP close without it) is EOF for a
+    /// reader and a broken pipe for a writer.
+    private func failure(_ n: Int32, reading: Bool) -> IO {
+        let ended: IO = reading ? .eof : .failed(errno: EPIPE, message: nil)
         switch SSL_get_error(ssl, n) {
         case SSL_ERROR_ZERO_RETURN:
-            return .eof
+            return ended
         case SSL_ERROR_WANT_READ:
-            readBlocked = true
+            if reading { readBlocked = true }
             return .wouldBlock
         case SSL_ERROR_WANT_WRITE:
             return .wouldBlock
         case SSL_ERROR_SYSCALL:
+            SSLErrors.clear()
             let e = tcl.pointee.tcl_GetErrno!()
-            if e == 0 { return .eof }
-            return .failed(errno: e, message: nil)
-        default:
-            return .failed(errno: ECONNABORTED, message: SSLErrors.reason())
-        }
-    }
-
-    func write(_ buf: UnsafeRawPointer, _ count: Int) -> IO {
-        SSLErrors.clear()
-        tcl.pointee.tcl_SetErrno!(0)
-        let n = SSL_write(ssl, buf, Int32(clamping: count))
-        if n > 0 { return .count(Int(n)) }
-        switch SSL_get_error(ssl, n) {
-        case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
-            return .wouldBlock
-        case SSL_ERROR_SYSCALL:
-            let e = tcl.pointee.tcl_GetErrno!()
-            return .failed(errno: e == 0 ? EPIPE : e, message: nil)
-        case SSL_ERROR_ZERO_RETURN:
-            return .failed(errno: EPIPE, message: nil)
+            return e == 0 ? ended : .failed(errno: e, message: nil)
         default:
             return .failed(errno: ECONNABORTED, message: SSLErrors.reason())
         }
