@@ -1,10 +1,67 @@
 // The BIO that moves TLS records between OpenSSL and the channel below the
-// TLS layer, with Tcl_ReadRaw/Tcl_WriteRaw. OpenSSL's read-ahead makes each
-// read ask for a whole buffer, so a record's header and body arrive in one
-// system call rather than two.
+// TLS layer. OpenSSL's read-ahead makes each read ask for a whole buffer, so
+// several records arrive in one system call, never a header and a body apart.
 @preconcurrency import CTcl
 import COpenSSL
 import Glibc
+
+/// The channel below, as the BIO uses it: its driver's input and output procs
+/// are called directly. Tcl_ReadRaw would also do, but it records EOF and
+/// "blocked" in the state that the whole stack shares, and reads we make
+/// outside our own input proc (driving a handshake from the event loop) would
+/// then make the script's next gets see an EOF that is not its own. Bytes Tcl
+/// had already buffered when TLS was stacked (STARTTLS) are read first.
+final class Transport {
+    let parent: Tcl_Channel
+    private let instance: ClientData?
+    private let inputProc: Tcl_DriverInputProc
+    private let outputProc: Tcl_DriverOutputProc
+    /// Bytes waiting in the pushback area of `parent`, served by Tcl_ReadRaw.
+    private var pushback: Int
+    /// errno of the last failed transfer since resetError().
+    private(set) var lastErrno: Int32 = 0
+    func resetError() { lastErrno = 0 }
+
+    init(parent: Tcl_Channel, pushback: Int) {
+        let type = tcl.pointee.tcl_GetChannelType!(parent)!
+        self.parent = parent
+        self.instance = tcl.pointee.tcl_GetChannelInstanceData!(parent)
+        self.inputProc = tcl.pointee.tcl_ChannelInputProc!(type)!
+        self.outputProc = tcl.pointee.tcl_ChannelOutputProc!(type)!
+        self.pushback = pushback
+    }
+
+    enum Result { case count(Int), wouldBlock, eof, failed }
+
+    func read(_ buf: UnsafeMutablePointer<CChar>, _ len: Int32) -> Result {
+        if pushback > 0 {
+            let n = tcl.pointee.tcl_ReadRaw!(parent, buf, min(len, Int32(pushback)))
+            if n > 0 {
+                pushback -= Int(n)
+                return .count(Int(n))
+            }
+            pushback = 0
+        }
+        var err: Int32 = 0
+        let n = inputProc(instance, buf, len, &err)
+        if n > 0 { return .count(Int(n)) }
+        if n == 0 { return .eof }
+        return classify(err)
+    }
+
+    func write(_ buf: UnsafePointer<CChar>, _ len: Int32) -> Result {
+        var err: Int32 = 0
+        let n = outputProc(instance, buf, len, &err)
+        if n > 0 { return .count(Int(n)) }
+        return n == 0 ? .wouldBlock : classify(err)
+    }
+
+    private func classify(_ err: Int32) -> Result {
+        if err == EAGAIN || err == EWOULDBLOCK || err == EINTR { return .wouldBlock }
+        lastErrno = err
+        return .failed
+    }
+}
 
 enum ChannelBIO {
     /// One method table for every channel's BIO, made on first use.
@@ -18,45 +75,40 @@ enum ChannelBIO {
         return m
     }()
 
-    /// A BIO reading from and writing to `parent`; SSL_set_bio takes ownership.
-    static func make(parent: Tcl_Channel) -> OpaquePointer {
+    /// A BIO over `transport`, which must outlive it or be detached first;
+    /// SSL_set_bio takes ownership of the BIO.
+    static func make(_ transport: Transport) -> OpaquePointer {
         let bio = BIO_new(method)!
-        BIO_set_data(bio, UnsafeMutableRawPointer(parent))
+        BIO_set_data(bio, Unmanaged.passUnretained(transport).toOpaque())
         return bio
     }
 }
 
-/// The channel below, or nil once the TLS channel was closed under OpenSSL
-/// (a callback closed it mid-handshake): then every transfer fails.
-private func parentOf(_ bio: OpaquePointer?) -> Tcl_Channel? {
-    BIO_get_data(bio).map { Tcl_Channel($0) }
+/// The transport, or nil once the TLS channel was closed under OpenSSL (a
+/// callback closed it mid-handshake): then every transfer fails.
+private func transport(_ bio: OpaquePointer?) -> Transport? {
+    BIO_get_data(bio).map { Unmanaged<Transport>.fromOpaque($0).takeUnretainedValue() }
 }
 
 private func bioRead(_ bio: OpaquePointer?, _ buf: UnsafeMutablePointer<CChar>?, _ len: Int32) -> Int32 {
     tls_BIO_clear_retry_flags(bio)
-    guard let parent = parentOf(bio) else { return -1 }
-    tcl.pointee.tcl_SetErrno!(0)
-    let n = tcl.pointee.tcl_ReadRaw!(parent, buf, len)
-    if n > 0 { return n }
-    if n == 0 && tcl.pointee.tcl_Eof!(parent) != 0 { return 0 }
-    let err = tcl.pointee.tcl_GetErrno!()
-    if n == 0 || err == EAGAIN || err == EWOULDBLOCK || err == EINTR {
-        tls_BIO_set_retry_read(bio)
+    guard let t = transport(bio), let buf else { return -1 }
+    switch t.read(buf, len) {
+    case .count(let n): return Int32(n)
+    case .eof: return 0
+    case .wouldBlock: tls_BIO_set_retry_read(bio); return -1
+    case .failed: return -1
     }
-    return -1
 }
 
 private func bioWrite(_ bio: OpaquePointer?, _ buf: UnsafePointer<CChar>?, _ len: Int32) -> Int32 {
     tls_BIO_clear_retry_flags(bio)
-    guard let parent = parentOf(bio) else { return -1 }
-    tcl.pointee.tcl_SetErrno!(0)
-    let n = tcl.pointee.tcl_WriteRaw!(parent, buf, len)
-    if n > 0 { return n }
-    let err = tcl.pointee.tcl_GetErrno!()
-    if n == 0 || err == EAGAIN || err == EWOULDBLOCK || err == EINTR {
-        tls_BIO_set_retry_write(bio)
+    guard let t = transport(bio), let buf else { return -1 }
+    switch t.write(buf, len) {
+    case .count(let n): return Int32(n)
+    case .wouldBlock, .eof: tls_BIO_set_retry_write(bio); return -1
+    case .failed: return -1
     }
-    return -1
 }
 
 private func bioCtrl(_ bio: OpaquePointer?, _ cmd: Int32, _ num: Int, _ ptr: UnsafeMutableRawPointer?) -> Int {

@@ -9,6 +9,8 @@ final class Connection {
     let ssl: OpaquePointer
     let context: SSLContext
     let isServer: Bool
+    /// The channel below; the BIO borrows it, detachTransport cuts it off.
+    let transport: Transport
 
     enum State: Equatable {
         case handshaking
@@ -36,13 +38,14 @@ final class Connection {
 
     /// A connection over `parent`, configured per `options`. The owning
     /// channel registers itself as the SSL's app data, so callbacks find it.
-    init(context: SSLContext, parent: Tcl_Channel, options o: TlsOptions) throws {
+    init(context: SSLContext, transport: Transport, options o: TlsOptions) throws {
         SSLErrors.clear()
         guard let ssl = SSL_new(context.ctx) else { throw SSLErrors.error("could not create SSL connection") }
         self.ssl = ssl
         self.context = context
         self.isServer = o.server
-        let bio = ChannelBIO.make(parent: parent)
+        self.transport = transport
+        let bio = ChannelBIO.make(transport)
         SSL_set_bio(ssl, bio, bio)
         SSL_set_read_ahead(ssl, 1)
 
@@ -103,9 +106,12 @@ final class Connection {
         if let bio = SSL_get_rbio(ssl) { BIO_set_data(bio, nil) }
     }
 
-    /// Decrypted bytes (or whole records) are waiting inside OpenSSL.
+    /// A read would make progress without the socket: decrypted bytes (or
+    /// whole records) wait inside OpenSSL, or the peer's close_notify was
+    /// taken in along with the last data and the next read reports EOF.
     var hasPendingInput: Bool {
         SSL_pending(ssl) > 0 || (!readBlocked && SSL_has_pending(ssl) != 0)
+            || peerClosed
     }
 
     func handshake() -> Progress {
@@ -115,7 +121,7 @@ final class Connection {
         case .handshaking: break
         }
         SSLErrors.clear()
-        tcl.pointee.tcl_SetErrno!(0)
+        transport.resetError()
         let r = SSL_do_handshake(ssl)
         if r == 1 {
             state = .established
@@ -136,7 +142,7 @@ final class Connection {
 
     /// Why the handshake failed, in OpenSSL's words.
     private func failureReason() -> String {
-        let errno = tcl.pointee.tcl_GetErrno!()
+        let errno = transport.lastErrno
         guard var reason = SSLErrors.reason() else {
             if errno != 0 && errno != EAGAIN { return String(cString: strerror(errno)).lowercased() }
             return "connection closed by peer"
@@ -151,13 +157,13 @@ final class Connection {
     // The error queue is drained after every failure, so the hot path need
     // not clear it before each call.
     func read(_ buf: UnsafeMutableRawPointer, _ count: Int) -> IO {
-        tcl.pointee.tcl_SetErrno!(0)
+        transport.resetError()
         let n = SSL_read(ssl, buf, Int32(clamping: count))
         return n > 0 ? .count(Int(n)) : failure(n, reading: true)
     }
 
     func write(_ buf: UnsafeRawPointer, _ count: Int) -> IO {
-        tcl.pointee.tcl_SetErrno!(0)
+        transport.resetError()
         let n = SSL_write(ssl, buf, Int32(clamping: count))
         return n > 0 ? .count(Int(n)) : failure(n, reading: false)
     }
@@ -177,12 +183,15 @@ final class Connection {
             return .wouldBlock
         case SSL_ERROR_SYSCALL:
             SSLErrors.clear()
-            let e = tcl.pointee.tcl_GetErrno!()
+            let e = transport.lastErrno
             return e == 0 ? ended : .failed(errno: e, message: nil)
         default:
             return .failed(errno: ECONNABORTED, message: SSLErrors.reason())
         }
     }
+
+    /// The peer's close_notify has arrived.
+    var peerClosed: Bool { SSL_get_shutdown(ssl) & SSL_RECEIVED_SHUTDOWN != 0 }
 
     /// Sends close_notify (once, best effort: a full socket drops it).
     func shutdown() {

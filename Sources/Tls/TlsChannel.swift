@@ -19,7 +19,10 @@ final class TlsChannel {
     private var watchMask: Int32 = 0
     private var timer: Tcl_TimerToken?
     private(set) var closed = false
-    private var reportedFailure = false
+    /// -command has been told the handshake failed.
+    private var notifiedFailure = false
+    /// A read or write has already told the script the handshake failed.
+    private var failureReported = false
     private var halfClosePending = false
     /// Inside an OpenSSL call. Writing to a socket whose -async connect is
     /// still pending makes Tcl deliver the channel's events right there, in
@@ -27,14 +30,15 @@ final class TlsChannel {
     private var inOpenSSL = false
     private var idleCheckScheduled = false
 
-    private init(parent: Tcl_Channel, interp: TclInterp, name: String, options: TlsOptions,
+    private init(parent: Tcl_Channel, pushback: Int, interp: TclInterp, name: String, options: TlsOptions,
                  context: SSLContext, blocking: Bool) throws {
         self.parent = parent
         self.interp = interp
         self.name = name
         self.options = options
         self.blocking = blocking
-        self.connection = try Connection(context: context, parent: parent, options: options)
+        self.connection = try Connection(context: context, transport: Transport(parent: parent, pushback: pushback),
+                                         options: options)
     }
 
     // MARK: stacking and unstacking
@@ -57,8 +61,11 @@ final class TlsChannel {
 
         // The Swift object's address is the channel's instance data; one
         // reference is held for the channel's life and dropped in close.
-        let ch = try TlsChannel(parent: below, interp: interp, name: chanName, options: options,
-                                context: context, blocking: blocking)
+        // Input Tcl has buffered but the script has not read moves below us
+        // when we stack (STARTTLS: the peer's first TLS bytes may be there).
+        let pushback = Int(tcl.pointee.tcl_InputBuffered!(bottom))
+        let ch = try TlsChannel(parent: below, pushback: pushback, interp: interp, name: chanName,
+                                options: options, context: context, blocking: blocking)
         let instance = Unmanaged.passRetained(ch).toOpaque()
         _ = tls_SSL_set_app_data(ch.connection.ssl, instance)
         if options.command != nil { HandshakeCallbacks.installNotifications(on: ch.connection.ssl) }
@@ -156,8 +163,8 @@ final class TlsChannel {
             armTimerIfReadable()
             scheduleHalfCloseCheck()
         case .failed(let message):
-            if !reportedFailure && !closed {
-                reportedFailure = true
+            if !notifiedFailure && !closed {
+                notifiedFailure = true
                 notifyError(message)
             }
         case .wouldBlock:
@@ -171,7 +178,9 @@ final class TlsChannel {
         while true {
             switch handshakeStep() {
             case .done: return true
-            case .failed(let message): throw TclError(message, errorCode: ["TLS", "HANDSHAKE", message])
+            case .failed(let message):
+                failureReported = true
+                throw TclError(message, errorCode: ["TLS", "HANDSHAKE", message])
             case .wouldBlock:
                 if closed { throw TclError("channel closed during handshake") }
                 if !blocking { return false }
@@ -187,6 +196,7 @@ final class TlsChannel {
         case .wouldBlock: return closed ? EBADF : EAGAIN
         case .failed(let message):
             reportError(message, ECONNABORTED)
+            failureReported = true
             return ECONNABORTED
         }
     }
@@ -238,6 +248,9 @@ final class TlsChannel {
 
     fileprivate func output(_ buf: UnsafePointer<CChar>, _ toWrite: Int32, _ errorCode: inout Int32) -> Int32 {
         if toWrite == 0 { return 0 }
+        // Once a failed handshake has been reported, output still queued in
+        // Tcl is dropped, so that the script's close does not fail again.
+        if case .failed = connection.state, failureReported { return toWrite }
         if let e = requireEstablished() { errorCode = e; return -1 }
         inOpenSSL = true
         let result = connection.write(buf, Int(toWrite))
@@ -313,7 +326,10 @@ final class TlsChannel {
         guard !closed else { return }
         if let t = timer { tcl.pointee.tcl_DeleteTimerHandler!(t); timer = nil }
         if idleCheckScheduled { tcl.pointee.tcl_CancelIdleCall!(idleFired, Unmanaged.passUnretained(self).toOpaque()) }
-        connection.shutdown()
+        // Popping TLS after the peer's close_notify (the peer left TLS first,
+        // STARTTLS-and-back): our close_notify would land in the plain stream
+        // the peer has gone back to, so it is not sent.
+        if !(unstacking && connection.peerClosed) { connection.shutdown() }
         // Unread bytes (typically TLS 1.3 session tickets) would make the
         // kernel answer our close with a reset, and the peer could lose the
         // data we sent last. Discard what has arrived.
