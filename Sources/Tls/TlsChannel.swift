@@ -19,8 +19,9 @@ final class TlsChannel {
     private var watchMask: Int32 = 0
     private var timer: Tcl_TimerToken?
     private(set) var closed = false
-    /// -command has been told the handshake failed.
+    /// -command has been told the handshake failed, or an I/O error.
     private var notifiedFailure = false
+    private var notifiedIOFailure = false
     /// A read or write has already told the script the handshake failed.
     private var failureReported = false
     private var halfClosePending = false
@@ -213,6 +214,16 @@ final class TlsChannel {
         tcl.pointee.tcl_SetChannelError!(channel, TclObjects.list(options))
     }
 
+    /// A read or write failed after the handshake: the script's operation
+    /// gets the error, and -command hears of it (once).
+    private func ioFailed(_ errno: Int32, _ message: String?) {
+        if let message { reportError(message, errno) }
+        if !notifiedIOFailure && !closed {
+            notifiedIOFailure = true
+            notifyError(message ?? String(cString: tcl.pointee.tcl_ErrnoMsg!(errno)!).lowercased())
+        }
+    }
+
     func notifyError(_ message: String) {
         guard let command = options.command else { return }
         Callbacks.invoke(interp, command.obj, [TclObjects.string("error"), TclObjects.string(name), TclObjects.string(message)])
@@ -240,7 +251,7 @@ final class TlsChannel {
         case .eof: return 0
         case .wouldBlock: errorCode = EAGAIN; return -1
         case .failed(let e, let message):
-            if let message { reportError(message, e) }
+            ioFailed(e, message)
             errorCode = e
             return -1
         }
@@ -262,7 +273,7 @@ final class TlsChannel {
         case .eof: errorCode = EPIPE; return -1
         case .wouldBlock: errorCode = EAGAIN; updateParentInterest(); return -1
         case .failed(let e, let message):
-            if let message { reportError(message, e) }
+            ioFailed(e, message)
             errorCode = e
             return -1
         }
