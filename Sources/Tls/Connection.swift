@@ -190,6 +190,25 @@ final class Connection {
         }
     }
 
+    /// After our close_notify: reads (one record at a time, so that no plain
+    /// bytes behind it are swallowed) until the peer's close_notify, EOF, an
+    /// error, or `timeoutMs` without input on `fd`. Data still arriving is dropped.
+    func awaitPeerClose(fd: Int32, timeoutMs: Int32) {
+        SSL_set_read_ahead(ssl, 0)
+        var scratch = [UInt8](repeating: 0, count: 4096)
+        while !peerClosed {
+            if SSL_has_pending(ssl) == 0 {
+                var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                guard poll(&p, 1, timeoutMs) == 1 else { break }
+            }
+            switch read(&scratch, scratch.count) {
+            case .count, .wouldBlock: continue
+            case .eof, .failed: return
+            }
+        }
+        SSLErrors.clear()
+    }
+
     /// The peer's close_notify has arrived.
     var peerClosed: Bool { SSL_get_shutdown(ssl) & SSL_RECEIVED_SHUTDOWN != 0 }
 

@@ -337,14 +337,21 @@ final class TlsChannel {
         guard !closed else { return }
         if let t = timer { tcl.pointee.tcl_DeleteTimerHandler!(t); timer = nil }
         if idleCheckScheduled { tcl.pointee.tcl_CancelIdleCall!(idleFired, Unmanaged.passUnretained(self).toOpaque()) }
-        // Popping TLS after the peer's close_notify (the peer left TLS first,
-        // STARTTLS-and-back): our close_notify would land in the plain stream
-        // the peer has gone back to, so it is not sent.
-        if !(unstacking && connection.peerClosed) { connection.shutdown() }
-        // Unread bytes (typically TLS 1.3 session tickets) would make the
-        // kernel answer our close with a reset, and the peer could lose the
-        // data we sent last. Discard what has arrived.
-        if !unstacking { ParentChannel.discardArrivedInput(parent) }
+        let peerLeftFirst = connection.peerClosed
+        connection.shutdown()
+        if unstacking {
+            // We leave TLS first (STARTTLS-and-back): take in the peer's
+            // answering close_notify now, so that it does not turn up in the
+            // plain stream that follows. Bounded, for peers that never answer.
+            if !peerLeftFirst, let fd = ParentChannel.descriptor(parent) {
+                connection.awaitPeerClose(fd: fd, timeoutMs: 2000)
+            }
+        } else {
+            // Unread bytes (typically TLS 1.3 session tickets) would make the
+            // kernel answer our close with a reset, and the peer could lose
+            // the data we sent last. Discard what has arrived.
+            ParentChannel.discardArrivedInput(parent)
+        }
         closed = true
         connection.detachTransport()
         channel = nil
@@ -366,13 +373,18 @@ enum ParentChannel {
     /// Reads and drops whatever input the OS already holds for the channel's
     /// descriptor, without blocking; nothing happens for non-socket channels.
     static func discardArrivedInput(_ c: Tcl_Channel) {
-        var handle: ClientData? = nil
-        guard tcl.pointee.tcl_GetChannelHandle!(c, TCL_READABLE, &handle) == TCL_OK else { return }
-        let fd = Int32(truncatingIfNeeded: Int(bitPattern: handle))
+        guard let fd = descriptor(c) else { return }
         var scratch = [UInt8](repeating: 0, count: 16384)
         for _ in 0..<64 {
             if recv(fd, &scratch, scratch.count, Int32(MSG_DONTWAIT)) <= 0 { break }
         }
+    }
+
+    /// The OS descriptor the channel reads from, if it has one.
+    static func descriptor(_ c: Tcl_Channel) -> Int32? {
+        var handle: ClientData? = nil
+        guard tcl.pointee.tcl_GetChannelHandle!(c, TCL_READABLE, &handle) == TCL_OK else { return nil }
+        return Int32(truncatingIfNeeded: Int(bitPattern: handle))
     }
 
     static func setBlocking(_ c: Tcl_Channel, _ mode: Int32) -> Int32 {
