@@ -33,7 +33,38 @@ final class Transport {
 
     enum Result { case count(Int), wouldBlock, eof, failed }
 
+    /// While set, reads report "would block" instead of asking the channel
+    /// below: used to take further records only from what OpenSSL has
+    /// already read ahead, even on a blocking channel.
+    var bufferedOnly = false
+
+    /// While corked, writes collect here and leave in one write at uncork.
+    private var corked = false
+    private var held: [UInt8] = []
+
+    func cork() { corked = true }
+
+    /// Sends what was collected, waiting as a blocking channel does.
+    func uncork() -> Bool {
+        corked = false
+        defer { held.removeAll(keepingCapacity: true) }
+        var sent = 0
+        return held.withUnsafeBufferPointer { all in
+            all.withMemoryRebound(to: CChar.self) { bytes in
+                while sent < bytes.count {
+                    switch write(bytes.baseAddress! + sent, Int32(bytes.count - sent)) {
+                    case .count(let n): sent += n
+                    case .wouldBlock, .eof: continue
+                    case .failed: return false
+                    }
+                }
+                return true
+            }
+        }
+    }
+
     func read(_ buf: UnsafeMutablePointer<CChar>, _ len: Int32) -> Result {
+        if bufferedOnly { return .wouldBlock }
         if pushback > 0 {
             let n = tcl.pointee.tcl_ReadRaw!(parent, buf, min(len, Int32(pushback)))
             if n > 0 {
@@ -50,6 +81,10 @@ final class Transport {
     }
 
     func write(_ buf: UnsafePointer<CChar>, _ len: Int32) -> Result {
+        if corked {
+            held.append(contentsOf: UnsafeRawBufferPointer(start: buf, count: Int(len)))
+            return .count(Int(len))
+        }
         var err: Int32 = 0
         let n = outputProc(instance, buf, len, &err)
         if n > 0 { return .count(Int(n)) }

@@ -162,10 +162,48 @@ final class Connection {
         return n > 0 ? .count(Int(n)) : failure(n, reading: true)
     }
 
+    /// Reads what can be had without going to the channel below: records
+    /// OpenSSL has already read ahead. Stops at the first incomplete one.
+    func readBuffered(_ buf: UnsafeMutableRawPointer, _ count: Int) -> Int {
+        guard SSL_has_pending(ssl) != 0 else { return 0 }
+        transport.bufferedOnly = true
+        defer { transport.bufferedOnly = false }
+        var total = 0
+        while total < count {
+            let n = SSL_read(ssl, buf + total, Int32(clamping: count - total))
+            if n <= 0 {
+                // An incomplete record, or the peer's close_notify: either is
+                // for the next read; only a real error is cleared here.
+                if SSL_get_error(ssl, n) != SSL_ERROR_WANT_READ { SSLErrors.clear() }
+                break
+            }
+            total += Int(n)
+        }
+        return total
+    }
+
     func write(_ buf: UnsafeRawPointer, _ count: Int) -> IO {
         transport.resetError()
         let n = SSL_write(ssl, buf, Int32(clamping: count))
         return n > 0 ? .count(Int(n)) : failure(n, reading: false)
+    }
+
+    /// A blocking write of all of `count` bytes, its records leaving the
+    /// socket in one system call rather than one per record.
+    func writeAll(_ buf: UnsafeRawPointer, _ count: Int) -> IO {
+        transport.cork()
+        var total = 0
+        var result = IO.count(0)
+        while total < count {
+            result = write(buf + total, count - total)
+            guard case .count(let n) = result else { break }
+            total += n
+        }
+        if !transport.uncork() {
+            return .failed(errno: transport.lastErrno, message: nil)
+        }
+        if total > 0 { return .count(total) }
+        return result
     }
 
     /// What a failed SSL_read/SSL_write means for the channel. A peer that

@@ -236,14 +236,11 @@ final class TlsChannel {
         inOpenSSL = true
         defer { inOpenSSL = false }
         let result = connection.read(buf, Int(toRead))
-        if case .count(var n) = result {
-            // A non-blocking read may take more records already buffered.
-            while !blocking, n < Int(toRead), connection.hasPendingInput,
-                  case .count(let more) = connection.read(buf + n, Int(toRead) - n) {
-                n += more
-            }
+        if case .count(let n) = result {
+            // Further records OpenSSL has already read ahead come along.
+            let more = n < Int(toRead) ? connection.readBuffered(buf + n, Int(toRead) - n) : 0
             armTimerIfReadable()
-            return Int32(n)
+            return Int32(n + more)
         }
         armTimerIfReadable()
         switch result {
@@ -264,7 +261,7 @@ final class TlsChannel {
         if case .failed = connection.state, failureReported { return toWrite }
         if let e = requireEstablished() { errorCode = e; return -1 }
         inOpenSSL = true
-        let result = connection.write(buf, Int(toWrite))
+        let result = blocking ? connection.writeAll(buf, Int(toWrite)) : connection.write(buf, Int(toWrite))
         inOpenSSL = false
         switch result {
         case .count(let n):
