@@ -7,6 +7,9 @@ enum PasswordPrompt {
     private final class Source {
         let interp: TclInterp
         let script: TclObj
+        /// OpenSSL may ask more than once for one key (it tries several
+        /// decoders): the script is asked once, its answer (or failure) kept.
+        var answer: [UInt8]??
         init(interp: TclInterp, script: TclObj) { self.interp = interp; self.script = script }
     }
 
@@ -29,9 +32,11 @@ enum PasswordPrompt {
     fileprivate static func answer(_ userdata: UnsafeMutableRawPointer?, _ rwflag: Int32, _ size: Int32) -> [UInt8]? {
         guard let userdata else { return nil }
         let source = Unmanaged<Source>.fromOpaque(userdata).takeUnretainedValue()
+        if let known = source.answer { return known }
         let args = [TclObjects.string("password"), TclObjects.int(Int(rwflag)), TclObjects.int(Int(size))]
-        guard let pw = Callbacks.string(source.interp, source.script, args) else { return nil }
-        return Array(pw.utf8)
+        let answer = Callbacks.string(source.interp, source.script, args).map { Array($0.utf8) }
+        source.answer = .some(answer)
+        return answer
     }
 }
 

@@ -22,9 +22,19 @@ enum SSLErrors {
     /// The most specific reason on the queue (the last one pushed), or nil.
     static func reason() -> String? { drain().last }
 
+    /// Reasons that only say which layer passed an error up.
+    private static let wrappers: Set<String> = ["PEM lib", "ASN1 lib", "EVP lib", "system lib", "X509 lib",
+                                                 "SSL lib", "DECODER lib", "unsupported", "nested asn1 error"]
+
+    /// The reason that explains a failed load best: the first specific one
+    /// (the root cause, e.g. "bad decrypt" under "PEM lib"), else the last.
+    static func rootCause(_ reasons: [String]) -> String? {
+        reasons.first { !wrappers.contains($0) } ?? reasons.last
+    }
+
     /// `what: reason` from the queue, or just `what` when it is empty.
     static func error(_ what: String) -> TclError {
-        if let r = reason() { return TclError("\(what): \(r)") }
+        if let r = rootCause(drain()) { return TclError("\(what): \(r)") }
         return TclError(what)
     }
 

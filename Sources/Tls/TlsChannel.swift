@@ -167,6 +167,7 @@ final class TlsChannel {
             if !notifiedFailure && !closed {
                 notifiedFailure = true
                 notifyError(message)
+                registerWithHTTP(message)
             }
         case .wouldBlock:
             updateParentInterest()
@@ -222,6 +223,16 @@ final class TlsChannel {
             notifiedIOFailure = true
             notifyError(message ?? String(cString: tcl.pointee.tcl_ErrnoMsg!(errno)!).lowercased())
         }
+    }
+
+    /// Tcl's http package reports a request whose socket failed as "failed
+    /// to use socket" unless the TLS layer registers the reason with
+    /// http::registerError, which it reads for exactly this case.
+    private func registerWithHTTP(_ message: String) {
+        var info = Tcl_CmdInfo()
+        guard tcl.pointee.tcl_GetCommandInfo!(interp, "::http::registerError", &info) != 0 else { return }
+        Callbacks.invoke(interp, TclObjects.string("::http::registerError"),
+                         [TclObjects.string(name), TclObjects.string(message)])
     }
 
     func notifyError(_ message: String) {
