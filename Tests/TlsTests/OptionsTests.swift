@@ -4,17 +4,7 @@ import XCTest
 import CTcl
 @testable import Tls
 
-final class OptionsTests: XCTestCase {
-    override func setUp() {
-        super.setUp()
-        _ = TclHarness.interp
-    }
-
-    override func tearDown() {
-        TclHarness.releaseAll()
-        super.tearDown()
-    }
-
+final class OptionsTests: TclTestCase {
     private func parse(_ list: String, file: StaticString = #filePath, line: UInt = #line) -> TlsOptions? {
         do {
             return try TclHarness.parse(list)

@@ -126,3 +126,17 @@ struct HarnessError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+/// A test case that works on the shared interpreter and drops the objects it
+/// made after each test.
+class TclTestCase: XCTestCase {
+    override func setUp() {
+        super.setUp()
+        _ = TclHarness.interp
+    }
+
+    override func tearDown() {
+        TclHarness.releaseAll()
+        super.tearDown()
+    }
+}

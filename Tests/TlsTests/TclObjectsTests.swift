@@ -4,17 +4,7 @@ import XCTest
 import CTcl
 @testable import Tls
 
-final class TclObjectsTests: XCTestCase {
-    override func setUp() {
-        super.setUp()
-        _ = TclHarness.interp
-    }
-
-    override func tearDown() {
-        TclHarness.releaseAll()
-        super.tearDown()
-    }
-
+final class TclObjectsTests: TclTestCase {
     private var interp: UnsafeMutablePointer<Tcl_Interp> { TclHarness.interp }
 
     /// Sets a global Tcl variable to the object and evaluates a script on it.
