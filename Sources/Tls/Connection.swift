@@ -88,15 +88,16 @@ final class Connection {
         }
         // A session to resume: given as bytes, or remembered by the -model context.
         if let data = o.sessionId {
-            let session: OpaquePointer? = data.withUnsafeBufferPointer { buf in
-                var p: UnsafePointer<UInt8>? = buf.baseAddress
-                return d2i_SSL_SESSION(nil, &p, buf.count)
+            guard let session = SessionData.decode(data)?.copy() else {
+                throw TclError("bad -session_id: not a session from tls::connection")
             }
-            guard let session else { throw TclError("bad -session_id: not a session from tls::connection") }
-            defer { SSL_SESSION_free(session) }
+            // OpenSSL marks a TLS 1.3 session as used: each connection gets its own copy.
             _ = SSL_set_session(ssl, session)
-        } else if o.model != nil, let session = context.session(for: o.serverName ?? "") {
-            _ = SSL_set_session(ssl, session)
+            SSL_SESSION_free(session)
+        } else if o.model != nil, let session = context.session(for: o.serverName ?? ""),
+                  let copy = SSL_SESSION_dup(session) {
+            _ = SSL_set_session(ssl, copy)
+            SSL_SESSION_free(copy)
         }
         SSLErrors.clear()
     }
@@ -271,5 +272,33 @@ enum ALPN {
         var out: [UInt8] = []
         for n in names { out.append(UInt8(n.utf8.count)); out += n.utf8 }
         return out
+    }
+}
+
+/// A session given back as bytes (-session_id), decoded. Decoding parses the
+/// peer's certificate and key again, about a millisecond each time, so the
+/// last few decoded sessions are kept for scripts that resume the same one.
+final class SessionData {
+    /// SSL_SESSION*, one reference owned here.
+    let session: OpaquePointer
+    private init(_ session: OpaquePointer) { self.session = session }
+    deinit { SSL_SESSION_free(session) }
+
+    /// A fresh copy (certificates shared, not parsed again); the caller frees it.
+    func copy() -> OpaquePointer? { SSL_SESSION_dup(session) }
+
+    nonisolated(unsafe) private static var recent: [[UInt8]: SessionData] = [:]
+
+    static func decode(_ bytes: [UInt8]) -> SessionData? {
+        if let known = recent[bytes] { return known }
+        let decoded: OpaquePointer? = bytes.withUnsafeBufferPointer { buf in
+            var p: UnsafePointer<UInt8>? = buf.baseAddress
+            return d2i_SSL_SESSION(nil, &p, buf.count)
+        }
+        guard let decoded else { SSLErrors.clear(); return nil }
+        let data = SessionData(decoded)
+        if recent.count >= 16 { recent.removeAll() }
+        recent[bytes] = data
+        return data
     }
 }
