@@ -123,20 +123,9 @@ enum CertificateInfo {
     }
 
     /// Lower-case hex without separators.
-    static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func hex(_ bytes: UnsafeRawBufferPointer) -> String { Hex.encode(bytes) }
 
-    static func hex<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
-        Array(bytes).withUnsafeBytes { hex($0) }
-    }
+    static func hex<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 { Hex.encode(bytes) }
 
     /// The contents of an ASN.1 string (octet or bit string) as hex; empty for nil.
     static func hex(_ string: UnsafePointer<ASN1_STRING>?) -> String {

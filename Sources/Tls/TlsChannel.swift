@@ -129,10 +129,7 @@ final class TlsChannel {
     }
 
     private func closeParent(_ direction: Int32) throws {
-        guard let close2 = tcl.pointee.tcl_ChannelClose2Proc!(tcl.pointee.tcl_GetChannelType!(parent)) else {
-            throw TclError("half-close not supported by the channel below \"\(name)\"")
-        }
-        let e = close2(tcl.pointee.tcl_GetChannelInstanceData!(parent), interp, direction)
+        let e = ParentChannel.close(parent, interp, direction)
         if e != 0 {
             tcl.pointee.tcl_SetErrno!(e)
             throw TclError("error closing \"\(name)\": \(String(cString: tcl.pointee.tcl_PosixError!(interp)!).lowercased())")
@@ -386,6 +383,12 @@ enum ParentChannel {
         for _ in 0..<64 {
             if recv(fd, &scratch, scratch.count, Int32(MSG_DONTWAIT)) <= 0 { break }
         }
+    }
+
+    /// Closes one direction of the channel below (half-close); an errno or 0.
+    static func close(_ c: Tcl_Channel, _ interp: TclInterp?, _ direction: Int32) -> Int32 {
+        guard let proc = tcl.pointee.tcl_ChannelClose2Proc!(type(c)) else { return EINVAL }
+        return proc(data(c), interp, direction)
     }
 
     /// The OS descriptor the channel reads from, if it has one.
