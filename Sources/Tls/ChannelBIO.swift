@@ -1,6 +1,7 @@
 // The BIO that moves TLS records between OpenSSL and the channel below the
-// TLS layer. OpenSSL's read-ahead makes each read ask for a whole buffer, so
-// several records arrive in one system call, never a header and a body apart.
+// TLS layer. With OpenSSL's read-ahead, a read for a record's header may take
+// the whole record, and the next header with it: one system call per record,
+// never a header and a body apart.
 @preconcurrency import CTcl
 import COpenSSL
 import Glibc
@@ -63,8 +64,16 @@ final class Transport {
         }
     }
 
+    /// The most one read from below takes: a record of the largest size
+    /// and the header of the next. OpenSSL moves what is left unprocessed
+    /// in its buffer to the front before each record, so reading several
+    /// records at once costs a copy of all but the first (and profiles show
+    /// copies cost more here than system calls).
+    static let readLimit: Int32 = 5 + 16384 + 256 + 5
+
     func read(_ buf: UnsafeMutablePointer<CChar>, _ len: Int32) -> Result {
         if bufferedOnly { return .wouldBlock }
+        let len = min(len, Transport.readLimit)
         if pushback > 0 {
             let n = tcl.pointee.tcl_ReadRaw!(parent, buf, min(len, Int32(pushback)))
             if n > 0 {

@@ -183,6 +183,9 @@ final class Connection {
         return total
     }
 
+    /// The most plaintext one TLS record carries.
+    static let maxRecordPayload = 16384
+
     func write(_ buf: UnsafeRawPointer, _ count: Int) -> IO {
         transport.resetError()
         let n = SSL_write(ssl, buf, Int32(clamping: count))
@@ -192,15 +195,22 @@ final class Connection {
     /// A blocking write of all of `count` bytes, its records leaving the
     /// socket in one system call rather than one per record.
     func writeAll(_ buf: UnsafeRawPointer, _ count: Int) -> IO {
-        transport.cork()
+        // One record leaves in one write anyway: no need to collect it.
+        let collect = count > Connection.maxRecordPayload
+        if collect { transport.cork() }
         var total = 0
         var result = IO.count(0)
         while total < count {
             result = write(buf + total, count - total)
-            guard case .count(let n) = result else { break }
-            total += n
+            if case .count(let n) = result {
+                total += n
+            } else if case .wouldBlock = result, !collect {
+                continue  // a signal cut the blocking write short
+            } else {
+                break
+            }
         }
-        if !transport.uncork() {
+        if collect && !transport.uncork() {
             return .failed(errno: transport.lastErrno, message: nil)
         }
         if total > 0 { return .count(total) }

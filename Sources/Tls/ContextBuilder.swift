@@ -6,8 +6,6 @@ import COpenSSL
 import Glibc
 
 enum ContextBuilder {
-    static let readBufferLength = 4 * 16384 + 4 * 1024
-
     /// Everything that decides the context's contents (files with stamps).
     static func key(_ o: TlsOptions) -> String {
         var parts = [o.server ? "server" : "client"]
@@ -49,9 +47,6 @@ enum ContextBuilder {
         for (v, flag) in gaps where !versions.contains(v) { sslOptions |= flag }
         _ = SSL_CTX_set_options(ctx, sslOptions)
         _ = tls_SSL_CTX_set_mode(ctx, Int(SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER))
-        // With read-ahead, one read from the socket fills this buffer: several
-        // records per system call instead of one (or two, header and body).
-        SSL_CTX_set_default_read_buffer_len(ctx, readBufferLength)
 
         if let level = o.securityLevel { SSL_CTX_set_security_level(ctx, Int32(level)) }
         if let c = o.cipher, SSL_CTX_set_cipher_list(ctx, c) != 1 {

@@ -15,7 +15,7 @@ final class TrustStore {
     /// their stamps so an edited file is reloaded.
     static func key(_ o: TlsOptions) -> String {
         var parts: [String] = []
-        if o.caFile == nil && o.caDir == nil && o.caStore == nil {
+        if usesDefaultPaths(o) {
             parts.append("default:\(Environment.get("SSL_CERT_FILE") ?? ""):\(Environment.get("SSL_CERT_DIR") ?? "")")
         }
         if let f = o.caFile { parts.append("cafile:\(FileStamp.of(f))") }
@@ -24,6 +24,13 @@ final class TrustStore {
         if let f = o.crlFile { parts.append("crlfile:\(FileStamp.of(f))") }
         if let d = o.crlDir { parts.append("crldir:\(FileStamp.of(d))") }
         return parts.joined(separator: "|")
+    }
+
+    /// OpenSSL's default locations (the system bundle) are loaded when no
+    /// CA option is given, unless nothing will be verified: parsing the
+    /// bundle takes longer than a whole handshake.
+    private static func usesDefaultPaths(_ o: TlsOptions) -> Bool {
+        o.caFile == nil && o.caDir == nil && o.caStore == nil && o.effectiveRequest
     }
 
     nonisolated(unsafe) private static var cache: [String: TrustStore] = [:]
@@ -42,7 +49,7 @@ final class TrustStore {
         SSLErrors.clear()
         guard let store = X509_STORE_new() else { throw SSLErrors.error("could not create certificate store") }
         let trust = TrustStore(store: store)
-        if o.caFile == nil && o.caDir == nil && o.caStore == nil {
+        if usesDefaultPaths(o) {
             _ = X509_STORE_set_default_paths(store)
             SSLErrors.clear()
         }
