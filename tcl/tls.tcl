@@ -29,19 +29,22 @@ proc ::tls::init {args} {
     return
 }
 
+# Every option tls::socket and tls::init accept, in the order the error
+# message lists them, and the same as a dict for lookups. Made once:
+# ::tls::importOptions is set before this file is sourced.
+namespace eval ::tls {
+    variable knownOptions {}
+    foreach name [concat $socketFlagOptions $socketValueOptions $ownOptions $importOptions] {
+        dict set knownOptions $name {}
+    }
+    unset -nocomplain name
+}
+
 # Raises Tcl's usual error for an option that neither socket nor tls::import knows.
 proc ::tls::CheckOption {option} {
-    variable socketValueOptions
-    variable socketFlagOptions
-    variable ownOptions
-    variable importOptions
-    set known {}
-    foreach name [concat $socketFlagOptions $socketValueOptions $ownOptions $importOptions] {
-        if {$name ni $known} {
-            lappend known $name
-        }
-    }
-    if {$option ni $known} {
+    variable knownOptions
+    if {![dict exists $knownOptions $option]} {
+        set known [dict keys $knownOptions]
         set last [lindex $known end]
         return -code error -errorcode [list TLS OPTION $option] \
             "bad option \"$option\": must be one of [join [lrange $known 0 end-1] {, }], or $last"
@@ -57,10 +60,16 @@ proc ::tls::socket {args} {
 
     # Options (each with its value, but for the flags) come first, then the
     # host and port: read them left to right, like the core socket command.
+    # (Values are only ever handled as list elements: a -session_id or -cert
+    # value is binary, and a string form of it would be costly.)
     set given {}
+    set serverGiven 0
     set i 0
     while {$i < [llength $args] && [string match -* [lindex $args $i]]} {
         set option [lindex $args $i]
+        if {$option eq "-server"} {
+            set serverGiven 1
+        }
         if {$option in $socketFlagOptions} {
             lappend given $option {}
             incr i
@@ -75,7 +84,7 @@ proc ::tls::socket {args} {
     set fixed [lrange $args $i end]
     # An option left without its value stops the loop above.
     set dangling [string match -* [lindex $fixed 0]]
-    set server [expr {"-server" in [dict keys $given] || [lindex $fixed 0] eq "-server"}]
+    set server [expr {$serverGiven || [lindex $fixed 0] eq "-server"}]
     if {$dangling || [llength $fixed] != ($server ? 1 : 2)} {
         if {$server} {
             return -code error -errorcode {TCL WRONGARGS} \
@@ -99,7 +108,7 @@ proc ::tls::socket {args} {
             lappend all $option $value
         }
     }
-    foreach {option value} [concat $all $given] {
+    foreach {option value} [list {*}$all {*}$given] {
         CheckOption $option
         if {$option in $socketFlagOptions} {
             if {$server} {

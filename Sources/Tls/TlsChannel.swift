@@ -1,6 +1,6 @@
 // The Tcl channel driver: a channel type stacked on any bidirectional channel.
 // A byte's way out: outputProc → Connection.write (SSL_write) → ChannelBIO →
-// Tcl_WriteRaw on the channel below; and back in through inputProc.
+// the output proc of the channel below; and back in through inputProc.
 @preconcurrency import CTcl
 import COpenSSL
 import Glibc
