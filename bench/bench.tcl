@@ -214,7 +214,8 @@ proc selected {name} {
 
 # Runs trial (a command prefix taking the implementation) pairs times for each
 # implementation in impls, alternating, and prints the line. An implementation
-# whose trial fails is not tried again in this workload and gets n/a.
+# whose trial fails is not tried again in this workload and gets n/a. Returns
+# our samples.
 proc workload {name unit impls trial} {
     if {![selected $name]} {
         return
@@ -238,6 +239,7 @@ proc workload {name unit impls trial} {
         }
     }
     report $name $unit [array get samples] [array get problem]
+    return $samples(ours)
 }
 proc report {name unit samplesList problemList} {
     array set samples $samplesList
@@ -514,36 +516,23 @@ proc origin {impl} {
 
 # handshake-resume, ours only. Its target is a multiple of our own full
 # handshake rate, and this VM's speed drifts over minutes, so each resumption
-# trial is paired with a full-handshake trial of ours run right after it; the
-# factor between the two medians is logged.
+# trial is followed by a full-handshake trial of ours (kept in ::fullRates);
+# the factor between the two medians is logged.
+proc resumeTrial {impl} {
+    set rate [handshakeTrial resume $impl]
+    stopAll
+    if {![catch {handshakeTrial verify $impl} full]} {
+        lappend ::fullRates $full
+    }
+    return $rate
+}
 proc resumeWorkload {} {
-    if {![selected handshake-resume]} {
-        return
-    }
-    set samples(ours) {}
-    set samples(tcltls) {}
-    set problem(ours) ""
-    set problem(tcltls) "not offered"
-    set full {}
-    for {set p 0} {$p < $::pairs && $problem(ours) eq ""} {incr p} {
-        if {[catch {handshakeTrial resume ours} value]} {
-            set problem(ours) $value
-            log "handshake-resume ours: $value"
-        } else {
-            lappend samples(ours) $value
-        }
-        stopAll
-        if {$problem(ours) eq "" && ![catch {handshakeTrial verify ours} value]} {
-            lappend full $value
-        }
-        stopAll
-    }
-    set problem(tcltls) ""
-    report handshake-resume handshakes/s [array get samples] [array get problem]
-    if {$problem(ours) eq "" && [llength $full]} {
-        set f [median $full]
+    set ::fullRates {}
+    set resumed [workload handshake-resume handshakes/s {ours} resumeTrial]
+    if {[llength $::fullRates] && [llength $resumed]} {
+        set f [median $::fullRates]
         log [format "handshake-resume: our full handshakes in the same window %.1f/s; resumption is %.2fx that" \
-            $f [expr {[median $samples(ours)] / $f}]]
+            $f [expr {[median $resumed] / $f}]]
     }
 }
 

@@ -69,7 +69,7 @@ final class Transport {
     /// in its buffer to the front before each record, so reading several
     /// records at once costs a copy of all but the first (and profiles show
     /// copies cost more here than system calls).
-    static let readLimit: Int32 = 5 + 16384 + 256 + 5
+    static let readLimit = Int32(SSL3_RT_HEADER_LENGTH + SSL3_RT_MAX_TLS13_ENCRYPTED_LENGTH + SSL3_RT_HEADER_LENGTH)
 
     func read(_ buf: UnsafeMutablePointer<CChar>, _ len: Int32) -> Result {
         if bufferedOnly { return .wouldBlock }

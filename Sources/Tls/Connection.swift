@@ -183,9 +183,6 @@ final class Connection {
         return total
     }
 
-    /// The most plaintext one TLS record carries.
-    static let maxRecordPayload = 16384
-
     func write(_ buf: UnsafeRawPointer, _ count: Int) -> IO {
         transport.resetError()
         let n = SSL_write(ssl, buf, Int32(clamping: count))
@@ -196,7 +193,7 @@ final class Connection {
     /// socket in one system call rather than one per record.
     func writeAll(_ buf: UnsafeRawPointer, _ count: Int) -> IO {
         // One record leaves in one write anyway: no need to collect it.
-        let collect = count > Connection.maxRecordPayload
+        let collect = count > Int(SSL3_RT_MAX_PLAIN_LENGTH)
         if collect { transport.cork() }
         var total = 0
         var result = IO.count(0)
