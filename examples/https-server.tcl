@@ -25,7 +25,7 @@ proc readRequest {chan request} {
     if {[catch {gets $chan line} n]} {
         # A failed handshake or a reset: nothing to answer.
         puts stderr "connection error: $n"
-        close $chan
+        catch {close $chan}
         return
     }
     if {$n < 0} {
