@@ -4,7 +4,8 @@
 # on Tcl's auto_path: the package directory of build/tls (pkgIndex.tcl, every
 # library built there, tls.tcl), the manual (tls.n, tls.html), README.md and
 # LICENSE. The libraries link the Swift runtime statically, so the package
-# needs no Swift toolchain. They are stripped of debugging symbols.
+# needs no Swift toolchain. They are stripped of debugging symbols (when
+# strip is there).
 set -eu
 version=$1
 out=$2
@@ -15,9 +16,11 @@ mkdir -p "$stage/$top"
 libs=$(ls build/tls/lib*.so)
 cp build/tls/pkgIndex.tcl build/tls/tls.tcl $libs "$stage/$top/"
 cp build/doc/tls.n build/doc/tls.html README.md LICENSE "$stage/$top/"
-for lib in "$stage/$top"/lib*.so; do
-    strip --strip-unneeded "$lib"
-done
+if command -v strip >/dev/null 2>&1; then
+    for lib in "$stage/$top"/lib*.so; do
+        strip --strip-unneeded "$lib"
+    done
+fi
 chmod 644 "$stage/$top"/*
 chmod 755 "$stage/$top"/lib*.so
 case $out in /*) ;; *) out=$PWD/$out ;; esac
