@@ -23,6 +23,6 @@ if command -v strip >/dev/null 2>&1; then
 fi
 chmod 644 "$stage/$top"/*
 chmod 755 "$stage/$top"/lib*.so
-case $out in /*) ;; *) out=$PWD/$out ;; esac
+out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
 tar -C "$stage" --owner=0 --group=0 --numeric-owner --sort=name -czf "$out" "$top"
 echo "$out"
