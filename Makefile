@@ -46,3 +46,26 @@ bench: all
 
 clean:
 	rm -rf build $(RELEASE) .build
+
+# The manual: build/doc/tls.n and tls.html from doc/tls.man (dtplite from
+# tcllib; without it the committed doc/tls.n and doc/tls.html are copied).
+# `make doc` refreshes the committed ones.
+.PHONY: doc install-doc dist
+all: build/doc/tls.n build/doc/tls.html
+build/doc/tls.n: doc/tls.man doc/generate.sh doc/tls.n
+	sh doc/generate.sh nroff $@
+build/doc/tls.html: doc/tls.man doc/generate.sh doc/tls.html
+	sh doc/generate.sh html $@
+doc:
+	sh doc/generate.sh nroff doc/tls.n
+	sh doc/generate.sh html doc/tls.html
+install: install-doc
+install-doc: build/doc/tls.n
+	mkdir -p $(DESTDIR)$(PREFIX)/share/man/mann
+	cp build/doc/tls.n $(DESTDIR)$(PREFIX)/share/man/mann/tls.n
+
+# The binary package for machines without Swift: tls2.1.0-linux-ARCH.tar.gz.
+DIST := tls$(VERSION)-linux-$(shell uname -m).tar.gz
+DIST_DIR ?= .
+dist: all
+	sh scripts/dist.sh $(VERSION) $(DIST_DIR)/$(DIST)

@@ -538,6 +538,9 @@ proc resumeWorkload {} {
 
 set workloads {bulk-send-64k bulk-recv-64k bulk-send-4k handshake-verify handshake-resume
                conn-memory load-time concurrent-echo ceilings}
+# Workloads in their own files.
+source [file join $here latency.tcl]
+lappend workloads request-latency
 
 proc main {} {
     header
@@ -560,6 +563,7 @@ proc main {} {
     workload conn-memory KiB {ours tcltls} memoryTrial
     loadTime
     workload concurrent-echo s {ours tcltls} echoTrial
+    latencyWorkload
     ceilings
 }
 

@@ -466,6 +466,9 @@ proc echoRead {chan i} {
     }
 }
 
+# Roles of workloads in their own files.
+source [file join [file dirname [info script]] latency.tcl]
+
 # ----------------------------------------------------------------- main
 
 if {[catch {[opt role]} message]} {

@@ -143,6 +143,11 @@ proc ::tls::socket {args} {
         }
     }
 
+    # Sockets made here send each TLS record at once (TCP_NODELAY).
+    if {![dict exists $importOptions -nodelay]} {
+        dict set importOptions -nodelay 1
+    }
+
     if {$server} {
         set port [lindex $fixed 0]
         set accept [list ::tls::Accept $importOptions $callback]

@@ -7,6 +7,7 @@ enum ChannelCommands {
         guard objv.count >= 2 else { throw TclError.wrongArgs(objv, 1, "channel ?options?") }
         let options = try TlsOptions.parse(interp, objv[2...])
         if let model = options.model { _ = try TlsChannel.find(interp, model) }
+        try NoDelay.apply(interp, TclObjects.toString(objv[1]), options)
         let name = try TlsChannel.stack(interp, TclObjects.toString(objv[1]), options)
         return TclObjects.string(name)
     }

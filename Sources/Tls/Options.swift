@@ -23,6 +23,8 @@ struct TlsOptions {
     var securityLevel: Int?
     var dhParams: String?
     var model: String?
+    /// TCP_NODELAY for the socket below; nil leaves it as it is.
+    var nodelay: Bool?
     /// Explicit -ssl2 ... -tls1.3 settings; unset versions take the defaults.
     var protocols: [ProtocolVersion: Bool] = [:]
     var postHandshake: Bool?
@@ -101,6 +103,7 @@ extension TlsOptions {
         OptionSpec(name: "-key", argument: "der", summary: "our private key, DER bytes", apply: bytes { $0.key = $1 }),
         OptionSpec(name: "-keyfile", argument: "file", summary: "our private key, PEM file (default: the -certfile)", apply: path { $0.keyFile = $1 }),
         OptionSpec(name: "-model", argument: "channel", summary: "share the context of an existing TLS channel", apply: path { $0.model = $1 }),
+        OptionSpec(name: "-nodelay", argument: "bool", summary: "TCP_NODELAY on the socket below (default: on for tls::socket; tls::import leaves it as it is)", apply: bool { $0.nodelay = $1 }),
         OptionSpec(name: "-password", argument: "script", summary: "called as `script password rwflag size` for an encrypted key", apply: script { $0.password = $1 }),
         OptionSpec(name: "-post_handshake", argument: "bool", summary: "allow TLS 1.3 post-handshake authentication", apply: bool { $0.postHandshake = $1 }),
         OptionSpec(name: "-request", argument: "bool", summary: "ask for the peer's certificate (default: client yes, server no)", apply: bool { $0.request = $1 }),

@@ -454,10 +454,10 @@ enum TlsChannelType {
             instance(cd).output(buf!, toWrite, &errorCode!.pointee)
         }
         t.pointee.setOptionProc = { cd, interp, name, value in
-            ParentChannel.setOption(instance(cd).parent, interp, name, value)
+            NoDelay.setOption(instance(cd).parent, interp, name, value)
         }
         t.pointee.getOptionProc = { cd, interp, name, ds in
-            ParentChannel.getOption(instance(cd).parent, interp, name, ds)
+            NoDelay.getOption(instance(cd).parent, interp, name, ds)
         }
         t.pointee.watchProc = { cd, mask in instance(cd).watch(mask) }
         t.pointee.getHandleProc = { cd, direction, handle in

@@ -38,6 +38,7 @@ final class OptionsTests: TclTestCase {
             "-key": (hex, { $0.key == bytes }),
             "-keyfile": ("server.key", { $0.keyFile == "server.key" }),
             "-model": ("sock42", { $0.model == "sock42" }),
+            "-nodelay": ("off", { $0.nodelay == false }),
             "-password": ("{::my password}", { self.script($0.password) == "::my password" }),
             "-post_handshake": ("yes", { $0.postHandshake == true }),
             "-request": ("false", { $0.request == false }),
@@ -257,6 +258,7 @@ final class OptionsTests: TclTestCase {
         XCTAssertNil(o.serverName)
         XCTAssertNil(o.securityLevel)
         XCTAssertTrue(o.protocols.isEmpty)
+        XCTAssertNil(o.nodelay, "tls::import leaves TCP_NODELAY alone unless asked")
     }
 
     func testServerDefaults() {
