@@ -17,7 +17,8 @@ apt="-o Dir::Etc::SourceList=$work/apt/sources.list -o Dir::Etc::SourceParts=/de
      -o APT::Sandbox::User=root"
 # The mirror may keep only the newest source of a package: trixie's first, then sid's.
 # The .dsc may be missing too: judge by the .orig.tar.gz, not by apt's status.
-for suite in ${TCL9_SUITES:-trixie sid}; do
+suites=${TCL9_SUITES:-trixie sid}
+for suite in $suites; do
   echo "deb-src http://deb.debian.org/debian $suite main" > "$work/apt/sources.list"
   rm -rf "$work/apt/lists"/*Sources*
   # shellcheck disable=SC2086
@@ -28,7 +29,7 @@ for suite in ${TCL9_SUITES:-trixie sid}; do
 done
 orig=$(ls "$work/src"/tcl9.0_*.orig.tar.gz 2>/dev/null | head -n 1)
 if [ -z "$orig" ]; then
-  echo "tcl9.sh: Tcl 9 source (Debian tcl9.0) (trixie or sid) could not be fetched; see $work/apt.log" >&2
+  echo "tcl9.sh: cannot fetch Debian's tcl9.0 source (tried: $suites), no Tcl 9; log: $work/apt.log" >&2
   exit 3
 fi
 tar -xzf "$orig" -C "$work/src"
