@@ -76,7 +76,7 @@ endif
 endif
 
 bench: all
-	@TCLSH=$(TCLSH) sh bench/run.sh
+	@TCLSH=$(TCLSH) TCLSH9=$(TCLSH9) sh bench/run.sh
 
 clean:
 	rm -rf build $(RELEASE) $(RELEASE9) .build

@@ -537,7 +537,8 @@ proc resumeWorkload {} {
 }
 
 set workloads {bulk-send-64k bulk-recv-64k bulk-send-4k handshake-verify handshake-resume
-               conn-memory load-time concurrent-echo ceilings}
+               conn-memory load-time concurrent-echo many-connections ceilings}
+source [file join $here many.tcl]
 
 proc main {} {
     header
@@ -560,6 +561,7 @@ proc main {} {
     workload conn-memory KiB {ours tcltls} memoryTrial
     loadTime
     workload concurrent-echo s {ours tcltls} echoTrial
+    manyConnections
     ceilings
 }
 

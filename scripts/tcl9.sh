@@ -3,7 +3,8 @@
 # /opt/tcl9) and prints PREFIX. Idempotent: does nothing when PREFIX already
 # has tclsh9.0 and tclConfig.sh. Uses a private apt configuration (its own
 # sources list, state and cache) so the machine's own apt lists are untouched.
-# Exit status 3: the source could not be fetched (CI skips Tcl 9 then).
+# Exit status 3: the source could not be fetched (CI skips Tcl 9 then);
+# 1: it was fetched but did not build.
 set -e
 PREFIX=${1:-/opt/tcl9}
 if [ -x "$PREFIX/bin/tclsh9.0" ] && [ -f "$PREFIX/lib/tclConfig.sh" ]; then
@@ -35,8 +36,12 @@ fi
 tar -xzf "$orig" -C "$work/src"
 dir=$(ls -d "$work/src"/tcl9.0*/ "$work/src"/tcl9*/ 2>/dev/null | grep -v '\.orig' | head -n 1)
 cd "$dir/unix"
-./configure --prefix="$PREFIX" >"$work/configure.log" 2>&1
-make -j"$(nproc)" >"$work/make.log" 2>&1
-make install >"$work/install.log" 2>&1
+step() {
+  log=$1; shift
+  "$@" >"$work/$log.log" 2>&1 || { echo "tcl9.sh: building Tcl 9 failed at '$*'; log: $work/$log.log" >&2; exit 1; }
+}
+step configure ./configure --prefix="$PREFIX"
+step make make -j"$(nproc)"
+step install make install
 rm -rf "$work"
 echo "$PREFIX"
