@@ -71,6 +71,7 @@ proc manyTrial {serverShell clientShell n clients} {
     set failed 0
     set firstError ""
     set last 0
+    set ::manyFds ?
     foreach client $procs {
         set line [manyAwait $client established $server last]
         lassign $line - cok cfailed
@@ -89,7 +90,8 @@ proc manyTrial {serverShell clientShell n clients} {
     }
     set established [expr {([clock microseconds] - $start) / 1e6}]
     if {$failed > 0 || ![manyServerAlive $server]} {
-        return "stopped at $last of $n: [manyWhy $server $errors $firstError]"
+        return "stopped at $last of $n (handshakes done, last count; $::manyFds descriptors open):\
+                [manyWhy $server $errors $firstError]"
     }
     after 500
     set after [vmRSS [pid $server]]
@@ -114,22 +116,24 @@ proc manyTrial {serverShell clientShell n clients} {
 }
 
 # The client's next line (word expected), polling the server's handshake
-# count into lastVar every second while waiting.
+# count into lastVar (and its open descriptors into ::manyFds) every 200 ms
+# while waiting.
 proc manyAwait {client word server lastVar} {
     upvar 1 $lastVar last
     set deadline [expr {[clock milliseconds] + 600000}]
     while {[clock milliseconds] < $deadline} {
-        if {![catch {readLine $client 1000} line]} {
+        if {![catch {readLine $client 200} line]} {
             if {[lindex $line 0] ne $word} {
                 error "client said: $line"
             }
             return $line
         }
-        if {$line ne "timeout after 1 s"} {
+        if {![string match "timeout after *" $line]} {
             error "client: $line"
         }
         if {[manyServerAlive $server]} {
             catch {set last [lindex [serverStats $server] 0]}
+            catch {set ::manyFds [llength [glob -nocomplain /proc/[pid $server]/fd/*]]}
         }
     }
     error "timeout waiting for the clients"
