@@ -45,10 +45,12 @@ build/tls/$(LIBFILE): $(SOURCES)
 	$(SWIFTENV) TLS_SHIP=1 swift build -c release --scratch-path $(RELEASE)
 	cp $(RELEASE)/release/$(LIBFILE) $@
 
+ifneq ($(TCL9_CONFIG),)
 build/tls/$(LIBFILE9): $(SOURCES)
 	@mkdir -p build/tls
 	$(SWIFTENV9) TLS_SHIP=1 swift build -c release --scratch-path $(RELEASE9)
 	cp $(RELEASE9)/release/$(LIBFILE) $@
+endif
 
 build/tls/tls.tcl: tcl/tls.tcl
 	@mkdir -p build/tls
@@ -67,7 +69,7 @@ install: all
 	cp build/tls/pkgIndex.tcl build/tls/tls.tcl build/tls/$(LIBFILE) $(LIB9) $(PKGDIR)/
 # ... and where Tcl 9 looks, when it has a prefix of its own and PREFIX was not given.
 ifneq ($(TCL9_CONFIG),)
-ifneq ($(origin PREFIX),command line)
+ifeq ($(origin PREFIX),file)
 ifneq ($(PKGDIR9),$(PKGDIR))
 	mkdir -p $(PKGDIR9)
 	cp build/tls/pkgIndex.tcl build/tls/tls.tcl build/tls/$(LIBFILE) $(LIB9) $(PKGDIR9)/
