@@ -15,12 +15,43 @@
 #
 # It exits when stdin closes. More than ~1000 connections in one process need
 # Tcl 9 (epoll); Tcl 8.6's select notifier stops at FD_SETSIZE.
-set opts [dict create inflight 50 {*}$argv]
+#
+# The reference without TLS: "plain 1" makes plain socket connections, and
+# "role plain-server" is the plain echo server they talk to (reports its
+# port, answers "stats" on stdin as worker.tcl's hs-server does).
+set opts [dict create inflight 50 plain 0 role client {*}$argv]
 proc opt {name} {dict get $::opts $name}
-set auto_path [linsert $auto_path 0 [opt libdir]]
-package require -exact tls [opt version]
 fconfigure stdout -buffering line
 proc report {args} {puts stdout [join $args]}
+
+if {[opt role] eq "plain-server"} {
+    set accepted 0
+    proc accept {chan addr port} {
+        incr ::accepted
+        fconfigure $chan -blocking 0 -buffering line -translation lf
+        fileevent $chan readable [list echoBack $chan]
+    }
+    proc echoBack {chan} {
+        if {[catch {
+            if {[gets $chan line] >= 0} {puts $chan $line} elseif {[eof $chan]} {close $chan}
+        }]} {catch {close $chan}}
+    }
+    set server [socket -server accept -myaddr 127.0.0.1 0]
+    report port [lindex [fconfigure $server -sockname] 2]
+    fileevent stdin readable {
+        if {[gets stdin line] < 0} {
+            if {[eof stdin]} {exit 0}
+            return
+        }
+        if {$line eq "stats"} {report stats $::accepted 0 0 0}
+    }
+    vwait forever
+}
+
+if {![opt plain]} {
+    set auto_path [linsert $auto_path 0 [opt libdir]]
+    package require -exact tls [opt version]
+}
 
 set ok 0
 set failed 0
@@ -34,7 +65,11 @@ proc refill {} {
     while {$::inflight < [opt inflight] && $::next < [opt count]} {
         incr ::next
         if {[catch {
-            set chan [tls::socket -async -cafile [opt cafile] -servername localhost 127.0.0.1 [opt port]]
+            if {[opt plain]} {
+                set chan [socket -async 127.0.0.1 [opt port]]
+            } else {
+                set chan [tls::socket -async -cafile [opt cafile] -servername localhost 127.0.0.1 [opt port]]
+            }
         } message]} {
             failed "" $message
             continue
@@ -60,9 +95,17 @@ proc failed {chan message} {
     }
 }
 
-# One handshake event of a connection.
+# One handshake event of a connection (plain: the connect is done).
+proc handshake {chan} {
+    if {[opt plain]} {
+        set error [fconfigure $chan -error]
+        if {$error ne ""} {error $error}
+        return 1
+    }
+    tls::handshake $chan
+}
 proc step {chan} {
-    if {[catch {tls::handshake $chan} done]} {
+    if {[catch {handshake $chan} done]} {
         incr ::inflight -1
         failed $chan $done
         refill

@@ -17,6 +17,10 @@
 #
 #   bench many-connections tclV stopped at N of M: REASON
 #
+# and, for reference, the same workload over plain Tcl 9 sockets (no TLS):
+#
+#   bench many-connections plain-tclV conns N establish S s memory K KiB/conn echo S s
+#
 # Environment: TCLSH9 (the Tcl 9 shell; without it the row is n/a),
 # BENCH_MANY (N), BENCH_MANY_CLIENTS (4).
 
@@ -36,23 +40,29 @@ proc manyConnections {} {
         puts "bench many-connections n/a: ulimit -n is $fds, $n connections need [expr {$n + 100}]"
         return
     }
-    foreach server [list $tclsh9 $::tclsh] {
-        if {[catch {manyTrial $server $tclsh9 $n $clients} line]} {
+    foreach {server plain} [list $tclsh9 0 $::tclsh 0 $tclsh9 1] {
+        if {[catch {manyTrial $server $tclsh9 $n $clients $plain} line]} {
             set line "failed: $line"
         }
         set version [exec $server << {puts [info patchlevel]}]
-        puts "bench many-connections tcl$version $line"
+        puts "bench many-connections [expr {$plain ? "plain-" : ""}]tcl$version $line"
         flush stdout
         stopAll
     }
 }
 
-# One trial with the server under serverShell; returns the figures as a line.
-proc manyTrial {serverShell clientShell n clients} {
+# One trial with the server under serverShell (plain: no TLS, the reference);
+# returns the figures as a line.
+proc manyTrial {serverShell clientShell n clients plain} {
     set errors [file join $::work many-server.err]
-    set server [spawnCommand [list $serverShell [file join $::here worker.tcl] role hs-server mode echo \
-        version $::oursVersion libdir $::libdir \
-        cert [file join $::pki server.pem] key [file join $::pki server.key]] "2>$errors"]
+    if {$plain} {
+        set command [list $serverShell [file join $::here many-client.tcl] role plain-server]
+    } else {
+        set command [list $serverShell [file join $::here worker.tcl] role hs-server mode echo \
+            version $::oursVersion libdir $::libdir \
+            cert [file join $::pki server.pem] key [file join $::pki server.key]]
+    }
+    set server [spawnCommand $command "2>$errors"]
     set port [serverPort $server]
     set before [vmRSS [pid $server]]
 
@@ -61,7 +71,7 @@ proc manyTrial {serverShell clientShell n clients} {
     for {set i 0; set left $n} {$i < $clients && $left > 0} {incr i; incr left -$per} {
         lappend procs [spawnCommand [list $clientShell [file join $::here many-client.tcl] \
             version $::oursVersion libdir $::libdir port $port count [expr {min($per, $left)}] \
-            cafile [file join $::pki ca.pem]]]
+            cafile [file join $::pki ca.pem] plain $plain]]
     }
     # Every client reports once all its connections are done or failed; the
     # server's own count is polled meanwhile, so that a server that dies
@@ -71,7 +81,7 @@ proc manyTrial {serverShell clientShell n clients} {
     set failed 0
     set firstError ""
     set last 0
-    set ::manyFds ?
+    set ::manyFds 0
     foreach client $procs {
         set line [manyAwait $client established $server last]
         lassign $line - cok cfailed
@@ -90,7 +100,7 @@ proc manyTrial {serverShell clientShell n clients} {
     }
     set established [expr {([clock microseconds] - $start) / 1e6}]
     if {$failed > 0 || ![manyServerAlive $server]} {
-        return "stopped at $last of $n (handshakes done, last count; $::manyFds descriptors open):\
+        return "stopped at $last of $n (handshakes done, last count; at most $::manyFds descriptors open):\
                 [manyWhy $server $errors $firstError]"
     }
     after 500
@@ -116,7 +126,7 @@ proc manyTrial {serverShell clientShell n clients} {
 }
 
 # The client's next line (word expected), polling the server's handshake
-# count into lastVar (and its open descriptors into ::manyFds) every 200 ms
+# count into lastVar (and the most descriptors it had open into ::manyFds) every 200 ms
 # while waiting.
 proc manyAwait {client word server lastVar} {
     upvar 1 $lastVar last
@@ -133,7 +143,7 @@ proc manyAwait {client word server lastVar} {
         }
         if {[manyServerAlive $server]} {
             catch {set last [lindex [serverStats $server] 0]}
-            catch {set ::manyFds [llength [glob -nocomplain /proc/[pid $server]/fd/*]]}
+            catch {set ::manyFds [expr {max($::manyFds, [llength [glob -nocomplain /proc/[pid $server]/fd/*]])}]}
         }
     }
     error "timeout waiting for the clients"
