@@ -2,7 +2,7 @@
 # `make install` installs, `make bench` compares against the C TclTLS.
 VERSION    := 2.1.0
 TCLSH      ?= tclsh
-TCL_CONFIG ?= $(shell TCLSH=$(TCLSH) sh scripts/tclconfig.sh)
+TCL_CONFIG ?= $(shell TCLSH=$(TCLSH) sh scripts/tclconfig.sh 8)
 tclvar      = $(shell . $(TCL_CONFIG) && eval echo "$$$(1)")
 
 TCL_INCLUDE_DIR := $(patsubst -I%,%,$(firstword $(call tclvar,TCL_INCLUDE_SPEC)))
@@ -17,13 +17,40 @@ SWIFTENV := TLS_TCL_INCLUDE=$(TCL_INCLUDE_DIR) TLS_TCL_STUBLIB=$(TCL_STUB_LIB) T
 RELEASE  := .build-release
 SOURCES  := Package.swift $(wildcard Sources/*/*.swift Sources/*/*.h Sources/*/*.modulemap)
 
+# Tcl 9: the same sources built against Tcl 9's tcl.h and stub library (named
+# by full path, so the 8.6 ones in /usr are not picked up), into a second
+# library beside the first. TCL9_CONFIG=<Tcl 9's tclConfig.sh>; by default the
+# Tcl 9 that scripts/tcl9.sh builds, if it is there; TCL9_CONFIG= to leave it out.
+TCL9_PREFIX ?= /opt/tcl9
+ifeq ($(origin TCL9_CONFIG),undefined)
+TCL9_CONFIG := $(shell TCLSH=$(TCLSH) TCL9_PREFIX=$(TCL9_PREFIX) sh scripts/tclconfig.sh 9)
+endif
+LIBFILE9 := libtcl9tls.so
+ifneq ($(TCL9_CONFIG),)
+tcl9var   = $(shell . $(TCL9_CONFIG) && eval echo "$$$(1)")
+TCL9_INCLUDE_DIR := $(patsubst -I%,%,$(firstword $(call tcl9var,TCL_INCLUDE_SPEC)))
+TCL9_STUB_LIB    := $(call tcl9var,TCL_STUB_LIB_PATH)
+TCLSH9           := $(call tcl9var,TCL_EXEC_PREFIX)/bin/tclsh$(call tcl9var,TCL_VERSION)
+PKGDIR9          := $(DESTDIR)$(call tcl9var,TCL_PREFIX)/lib/tls$(VERSION)
+SWIFTENV9 := TLS_TCL_INCLUDE=$(TCL9_INCLUDE_DIR) TLS_TCL_STUBLIB=$(TCL9_STUB_LIB) TLS_TCL_LIBDIR=$(dir $(TCL9_STUB_LIB))
+LIB9     := build/tls/$(LIBFILE9)
+endif
+RELEASE9 := .build-release9
+
 .PHONY: all test swift-test tcl-test install clean bench pki
-all: build/tls/pkgIndex.tcl build/tls/tls.tcl build/tls/$(LIBFILE)
+all: build/tls/pkgIndex.tcl build/tls/tls.tcl build/tls/$(LIBFILE) $(LIB9)
 
 build/tls/$(LIBFILE): $(SOURCES)
 	@mkdir -p build/tls
 	$(SWIFTENV) TLS_SHIP=1 swift build -c release --scratch-path $(RELEASE)
 	cp $(RELEASE)/release/$(LIBFILE) $@
+
+ifneq ($(TCL9_CONFIG),)
+build/tls/$(LIBFILE9): $(SOURCES)
+	@mkdir -p build/tls
+	$(SWIFTENV9) TLS_SHIP=1 swift build -c release --scratch-path $(RELEASE9)
+	cp $(RELEASE9)/release/$(LIBFILE) $@
+endif
 
 build/tls/tls.tcl: tcl/tls.tcl
 	@mkdir -p build/tls
@@ -31,21 +58,30 @@ build/tls/tls.tcl: tcl/tls.tcl
 
 build/tls/pkgIndex.tcl: pkgIndex.tcl.in Makefile
 	@mkdir -p build/tls
-	sed -e 's/@VERSION@/$(VERSION)/g' -e 's/@LIBFILE@/$(LIBFILE)/g' $< > $@
+	sed -e 's/@VERSION@/$(VERSION)/g' -e 's/@LIBFILE@/$(LIBFILE)/g' -e 's/@LIBFILE9@/$(LIBFILE9)/g' $< > $@
 
 # Swift tests and the tcltest suite; the last line is `N passed, N failed`.
 test: all
-	@TCLSH=$(TCLSH) SWIFTENV="$(SWIFTENV)" sh scripts/run-tests.sh
+	@TCLSH=$(TCLSH) TCLSH9=$(TCLSH9) SWIFTENV="$(SWIFTENV)" sh scripts/run-tests.sh
 
 install: all
 	mkdir -p $(PKGDIR)
-	cp build/tls/pkgIndex.tcl build/tls/tls.tcl build/tls/$(LIBFILE) $(PKGDIR)/
+	cp build/tls/pkgIndex.tcl build/tls/tls.tcl build/tls/$(LIBFILE) $(LIB9) $(PKGDIR)/
+# ... and where Tcl 9 looks, when it has a prefix of its own and PREFIX was not given.
+ifneq ($(TCL9_CONFIG),)
+ifeq ($(origin PREFIX),file)
+ifneq ($(PKGDIR9),$(PKGDIR))
+	mkdir -p $(PKGDIR9)
+	cp build/tls/pkgIndex.tcl build/tls/tls.tcl build/tls/$(LIBFILE) $(LIB9) $(PKGDIR9)/
+endif
+endif
+endif
 
 bench: all
-	@TCLSH=$(TCLSH) sh bench/run.sh
+	@TCLSH=$(TCLSH) TCLSH9=$(TCLSH9) sh bench/run.sh
 
 clean:
-	rm -rf build $(RELEASE) .build
+	rm -rf build $(RELEASE) $(RELEASE9) .build
 
 # The manual: build/doc/tls.n and tls.html from doc/tls.man (dtplite from
 # tcllib; without it the committed doc/tls.n and doc/tls.html are copied).

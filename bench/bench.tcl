@@ -537,9 +537,10 @@ proc resumeWorkload {} {
 }
 
 set workloads {bulk-send-64k bulk-recv-64k bulk-send-4k handshake-verify handshake-resume
-               conn-memory load-time concurrent-echo ceilings}
+               conn-memory load-time concurrent-echo many-connections ceilings}
 # Workloads in their own files.
 source [file join $here latency.tcl]
+source [file join $here many.tcl]
 lappend workloads request-latency
 
 proc main {} {
@@ -564,6 +565,7 @@ proc main {} {
     loadTime
     workload concurrent-echo s {ours tcltls} echoTrial
     latencyWorkload
+    manyConnections
     ceilings
 }
 

@@ -11,6 +11,7 @@
 #   BENCH_OURS_VERSION=1.7.22   run "ours" with another installed tls (to test
 #                    the harness itself)
 #   TCLSH            the tclsh to use (default tclsh)
+#   TCLSH9           Tcl 9's tclsh, for many-connections (the Makefile sets it)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 TCLSH=${TCLSH:-tclsh}
@@ -20,8 +21,8 @@ BENCH_LIBDIR=$(cd "$BENCH_LIBDIR" 2>/dev/null && pwd || echo "$BENCH_LIBDIR")
 export BENCH_LIBDIR
 
 # 1000 connections in one server process, 500 in each client process, plus
-# the descriptors of Tcl and OpenSSL.
-want=4096
+# the descriptors of Tcl and OpenSSL; many-connections: 10,000 in one server.
+want=16384
 have=$(ulimit -n)
 if [ "$have" != unlimited ] && [ "$have" -lt "$want" ]; then
     ulimit -n "$want" 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -64,7 +65,7 @@ cleanup() {
     if [ -f "$BENCH_WORK/pids" ]; then
         while read -r pid; do
             if [ -r "/proc/$pid/cmdline" ] &&
-               tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -e worker.tcl -e s_server; then
+               tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -e worker.tcl -e many-client.tcl -e s_server; then
                 kill "$pid" 2>/dev/null
             fi
         done < "$BENCH_WORK/pids"

@@ -75,7 +75,7 @@ final class Transport {
         if bufferedOnly { return .wouldBlock }
         let len = min(len, Transport.readLimit)
         if pushback > 0 {
-            let n = tcl.pointee.tcl_ReadRaw!(parent, buf, min(len, Int32(pushback)))
+            let n = tcl.pointee.tcl_ReadRaw!(parent, buf, Tcl_Size(min(Int(len), pushback)))
             if n > 0 {
                 pushback -= Int(n)
                 return .count(Int(n))

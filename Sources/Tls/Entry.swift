@@ -19,8 +19,8 @@ let commandTable: [(name: String, handler: CommandHandler)] = [
 ]
 
 @_cdecl("Tls_Init")
-public func Tls_Init(_ interp: UnsafeMutablePointer<Tcl_Interp>?) -> Int32 {
-    guard let interp, tls_Tcl_InitStubs(interp, "8.6", 0) != nil else { return TCL_ERROR }
+public func Tls_Init(_ interp: OpaquePointer?) -> Int32 {
+    guard let interp, tls_Tcl_InitStubs(interp, TclVersion.compiled, 0) != nil else { return TCL_ERROR }
     TclCommand.registerAll(interp)
     // tls.tcl validates tls::socket/tls::init options against this list.
     _ = tcl.pointee.tcl_SetVar2Ex!(interp, "::tls::importOptions", nil,
@@ -30,6 +30,6 @@ public func Tls_Init(_ interp: UnsafeMutablePointer<Tcl_Interp>?) -> Int32 {
 
 /// Safe interpreters get the same commands: TLS over channels they were given.
 @_cdecl("Tls_SafeInit")
-public func Tls_SafeInit(_ interp: UnsafeMutablePointer<Tcl_Interp>?) -> Int32 {
+public func Tls_SafeInit(_ interp: OpaquePointer?) -> Int32 {
     Tls_Init(interp)
 }

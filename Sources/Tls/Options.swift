@@ -64,7 +64,10 @@ extension TlsOptions {
         { o, interp, v in set(&o, try TclObjects.toBool(interp, v)) }
     }
     private static func bytes(_ set: @escaping (inout TlsOptions, [UInt8]?) -> Void) -> (inout TlsOptions, TclInterp?, TclObj) throws -> Void {
-        { o, _, v in let b = TclObjects.toBytes(v); set(&o, b.isEmpty ? nil : b) }
+        { o, interp, v in
+            guard let b = TclObjects.toBytes(v, interp) else { throw TclError.fromInterp }
+            set(&o, b.isEmpty ? nil : b)
+        }
     }
     private static func script(_ set: @escaping (inout TlsOptions, RetainedObj?) -> Void) -> (inout TlsOptions, TclInterp?, TclObj) throws -> Void {
         { o, _, v in set(&o, TclObjects.toString(v).isEmpty ? nil : RetainedObj(v)) }

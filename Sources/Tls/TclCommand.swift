@@ -63,7 +63,7 @@ enum TclCommand {
     }
 }
 
-private func commandTrampoline(_ cd: ClientData?, _ interp: UnsafeMutablePointer<Tcl_Interp>?,
+private func commandTrampoline(_ cd: ClientData?, _ interp: TclInterp?,
                                _ objc: Int32, _ objv: UnsafePointer<UnsafeMutablePointer<Tcl_Obj>?>?) -> Int32 {
     let args = (0..<Int(objc)).map { objv![$0]! }
     return TclCommand.dispatch(Int(bitPattern: cd), interp!, args)

@@ -3,7 +3,8 @@
 @preconcurrency import CTcl
 
 typealias TclObj = UnsafeMutablePointer<Tcl_Obj>
-typealias TclInterp = UnsafeMutablePointer<Tcl_Interp>
+/// Opaque under both Tcls (CTcl/shim.h).
+typealias TclInterp = OpaquePointer
 
 /// The stubs table, filled by `Tcl_InitStubs` in `Tls_Init`.
 @inline(__always) var tcl: UnsafePointer<TclStubs> { tclStubsPtr }
@@ -13,31 +14,31 @@ enum TclObjects {
         var s = s
         return s.withUTF8 { utf8 in
             if !TclUTF8.needsEncoding(utf8) {
-                return utf8.withMemoryRebound(to: CChar.self) { tcl.pointee.tcl_NewStringObj!($0.baseAddress, Int32(utf8.count))! }
+                return utf8.withMemoryRebound(to: CChar.self) { tcl.pointee.tcl_NewStringObj!($0.baseAddress, Tcl_Size(utf8.count))! }
             }
             let encoded = TclUTF8.encode(utf8)
             return encoded.withUnsafeBufferPointer { buf in
-                buf.withMemoryRebound(to: CChar.self) { tcl.pointee.tcl_NewStringObj!($0.baseAddress, Int32(buf.count))! }
+                buf.withMemoryRebound(to: CChar.self) { tcl.pointee.tcl_NewStringObj!($0.baseAddress, Tcl_Size(buf.count))! }
             }
         }
     }
 
     static func bytes<C: Collection>(_ b: C) -> TclObj where C.Element == UInt8 {
         let a = Array(b)
-        return a.withUnsafeBufferPointer { tcl.pointee.tcl_NewByteArrayObj!($0.baseAddress, Int32($0.count))! }
+        return a.withUnsafeBufferPointer { tcl.pointee.tcl_NewByteArrayObj!($0.baseAddress, Tcl_Size($0.count))! }
     }
 
     static func bytes(_ p: UnsafeRawPointer?, _ count: Int) -> TclObj {
-        tcl.pointee.tcl_NewByteArrayObj!(p?.assumingMemoryBound(to: UInt8.self), Int32(count))!
+        tcl.pointee.tcl_NewByteArrayObj!(p?.assumingMemoryBound(to: UInt8.self), Tcl_Size(count))!
     }
 
     static func int(_ v: Int) -> TclObj { tcl.pointee.tcl_NewWideIntObj!(Tcl_WideInt(v))! }
-    static func bool(_ v: Bool) -> TclObj { tcl.pointee.tcl_NewIntObj!(v ? 1 : 0)! }
+    static func bool(_ v: Bool) -> TclObj { tcl.pointee.tcl_NewWideIntObj!(v ? 1 : 0)! }
 
     static func list(_ items: [TclObj]) -> TclObj {
         items.withUnsafeBufferPointer { buf in
             buf.withMemoryRebound(to: UnsafeMutablePointer<Tcl_Obj>?.self) {
-                tcl.pointee.tcl_NewListObj!(Int32($0.count), $0.baseAddress)!
+                tcl.pointee.tcl_NewListObj!(Tcl_Size($0.count), $0.baseAddress)!
             }
         }
     }
@@ -46,17 +47,18 @@ enum TclObjects {
 
     /// The string form of an object, decoded from Tcl's internal UTF-8.
     static func toString(_ o: TclObj) -> String {
-        var len: Int32 = 0
+        var len: Tcl_Size = 0
         let p = tcl.pointee.tcl_GetStringFromObj!(o, &len)!
         return p.withMemoryRebound(to: UInt8.self, capacity: Int(len)) {
             TclUTF8.decode(UnsafeBufferPointer(start: $0, count: Int(len)))
         }
     }
 
-    /// The bytes of a byte array (or the low bytes of each character of a string).
-    static func toBytes(_ o: TclObj) -> [UInt8] {
-        var len: Int32 = 0
-        guard let p = tcl.pointee.tcl_GetByteArrayFromObj!(o, &len) else { return [] }
+    /// The bytes of a byte array (or the low bytes of each character of a
+    /// string). nil under Tcl 9 for a character beyond U+00FF, the reason in `interp`.
+    static func toBytes(_ o: TclObj, _ interp: TclInterp? = nil) -> [UInt8]? {
+        var len: Tcl_Size = 0
+        guard let p = tls_Tcl_GetBytesFromObj(interp, o, &len) else { return nil }
         return Array(UnsafeBufferPointer(start: p, count: Int(len)))
     }
 
@@ -73,7 +75,7 @@ enum TclObjects {
     }
 
     static func toList(_ interp: TclInterp?, _ o: TclObj) throws -> [TclObj] {
-        var n: Int32 = 0
+        var n: Tcl_Size = 0
         var elems: UnsafeMutablePointer<UnsafeMutablePointer<Tcl_Obj>?>? = nil
         guard tcl.pointee.tcl_ListObjGetElements!(interp, o, &n, &elems) == TCL_OK else { throw TclError.fromInterp }
         return (0..<Int(n)).map { elems![$0]! }
@@ -100,12 +102,12 @@ final class RetainedObj {
     deinit { TclObjects.release(obj) }
 }
 
-/// Tcl 8.6 keeps strings in a modified UTF-8: NUL is the two bytes C0 80, and
-/// a character beyond the Basic Multilingual Plane is a surrogate pair, each
-/// half encoded as three bytes. Standard UTF-8 passes through unchanged.
+/// Tcl keeps strings in a modified UTF-8: NUL is the two bytes C0 80, and (in
+/// Tcl 8.6 only) a character beyond the Basic Multilingual Plane is a surrogate
+/// pair, each half encoded as three bytes. Standard UTF-8 passes through unchanged.
 enum TclUTF8 {
     static func needsEncoding(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        utf8.contains { $0 == 0 || $0 >= 0xF0 }
+        utf8.contains { $0 == 0 || ($0 >= 0xF0 && TclVersion.supplementaryAsSurrogates) }
     }
 
     static func encode(_ utf8: UnsafeBufferPointer<UInt8>) -> [UInt8] {
@@ -115,7 +117,7 @@ enum TclUTF8 {
             let v = scalar.value
             if v == 0 {
                 out += [0xC0, 0x80]
-            } else if v > 0xFFFF {
+            } else if v > 0xFFFF && TclVersion.supplementaryAsSurrogates {
                 let u = v - 0x10000
                 for half in [0xD800 + (u >> 10), 0xDC00 + (u & 0x3FF)] {
                     out += [UInt8(0xE0 | (half >> 12)), UInt8(0x80 | ((half >> 6) & 0x3F)), UInt8(0x80 | (half & 0x3F))]

@@ -101,6 +101,11 @@ final class TlsChannel {
         guard let top = ch.channel, tcl.pointee.tcl_UnstackChannel!(interp, top) == TCL_OK else {
             throw TclError.fromInterp
         }
+        // The end of the TLS stream (the peer's close_notify) is not the end of
+        // the plain one below: a read of zero bytes clears Tcl's EOF state,
+        // which Tcl 9 would otherwise report once more on the plain channel.
+        var none: CChar = 0
+        _ = tcl.pointee.tcl_Read!(ch.parent, &none, 0)
     }
 
     /// `close $chan write` (Tcl 8.6 refuses half-close on stacked channels, so

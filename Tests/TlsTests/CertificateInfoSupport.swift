@@ -11,7 +11,7 @@ import COpenSSL
 /// The test process's interpreter, with the package loaded (so the stubs
 /// table is set): the shared one of TclHarness.swift.
 enum CITcl {
-    static var interp: UnsafeMutablePointer<Tcl_Interp> { TclHarness.interp }
+    static var interp: TclInterp { TclHarness.interp }
 
     static func ensure() { _ = interp }
 

@@ -9,7 +9,7 @@ import CTcl
 enum TclHarness {
     /// One interpreter for the whole test process, created on first use; XCTest
     /// runs the tests on one thread, the thread a Tcl interpreter belongs to.
-    static let interp: UnsafeMutablePointer<Tcl_Interp> = {
+    static let interp: TclInterp = {
         Tcl_FindExecutable(nil)
         let interp = Tcl_CreateInterp()!
         // Closures rather than the exported functions themselves, so this file

@@ -5,7 +5,7 @@ import CTcl
 @testable import Tls
 
 final class TclObjectsTests: TclTestCase {
-    private var interp: UnsafeMutablePointer<Tcl_Interp> { TclHarness.interp }
+    private var interp: TclInterp { TclHarness.interp }
 
     /// Sets a global Tcl variable to the object and evaluates a script on it.
     private func tcl(_ value: TclObj, _ script: String, file: StaticString = #filePath, line: UInt = #line) -> String {

@@ -84,7 +84,7 @@ proc tlstest::clientOpts {} {
 # Returns the variable's value. Names without a leading :: are global.
 proc tlstest::wait {varName {ms {}}} {
     variable TIMEOUT
-    if {$ms eq ""} {set ms $tlstest::timeout}
+    if {$ms eq ""} {set ms $::tlstest::timeout}
     if {![string match ::* $varName]} {set varName ::$varName}
     set id [after $ms [list set $varName $TIMEOUT]]
     vwait $varName
@@ -112,7 +112,7 @@ proc tlstest::waitSet {varName {ms {}}} {
 # Runs the event loop until the expression (evaluated in the caller) is true,
 # at most ms milliseconds; a timeout is an error.
 proc tlstest::waitFor {condition {ms {}}} {
-    if {$ms eq ""} {set ms $tlstest::timeout}
+    if {$ms eq ""} {set ms $::tlstest::timeout}
     set deadline [expr {[clock milliseconds] + $ms}]
     while {![uplevel 1 [list expr $condition]]} {
         if {[clock milliseconds] >= $deadline} {
@@ -231,7 +231,7 @@ proc tlstest::expect {h pattern {ms {}}} {
     variable pos
     variable done
     variable activity
-    if {$ms eq ""} {set ms $tlstest::timeout}
+    if {$ms eq ""} {set ms $::tlstest::timeout}
     set deadline [expr {[clock milliseconds] + $ms}]
     while 1 {
         set text [string range $out($h) $pos($h) end]
@@ -281,7 +281,7 @@ proc tlstest::closeInput {h} {
 proc tlstest::waitExit {h {ms {}}} {
     variable done
     variable procs
-    if {$ms eq ""} {set ms $tlstest::timeout}
+    if {$ms eq ""} {set ms $::tlstest::timeout}
     waitFor {$::tlstest::done($h)} $ms
     set procs [lsearch -all -inline -not -exact $procs $h]
     fconfigure $h -blocking 1
@@ -561,7 +561,7 @@ proc tlstest::readBytes {chan n {ms {}}} {
 proc tlstest::Reader {chan mode n ms} {
     variable rd
     variable rdData
-    if {$ms eq ""} {set ms $tlstest::timeout}
+    if {$ms eq ""} {set ms $::tlstest::timeout}
     set deadline [expr {[clock milliseconds] + $ms}]
     set blocking [fconfigure $chan -blocking]
     set handler [fileevent $chan readable]
@@ -769,5 +769,5 @@ proc tlstest::watchdog {seconds} {
 if {[string match *.test $::argv0] && ![info exists ::tlstest_child]
         && ![info exists ::tlstest::watchdogStarted]} {
     set ::tlstest::watchdogStarted 1
-    tlstest::watchdog $tlstest::fileTimeout
+    tlstest::watchdog $::tlstest::fileTimeout
 }
