@@ -95,6 +95,10 @@ final class TlsChannel {
 
     /// `tls::unimport`: sends close_notify and pops the TLS layer.
     static func unstack(_ interp: TclInterp, _ chanName: String) throws {
+        if let bottom = tcl.pointee.tcl_GetChannel!(interp, chanName, nil),
+           tcl.pointee.tcl_GetTopChannel!(bottom) == bottom {
+            throw TclError("bad channel \"\(chanName)\": not a stacked channel")
+        }
         let ch = try find(interp, chanName)
         ch.unstacking = true
         defer { ch.unstacking = false }
