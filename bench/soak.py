@@ -18,6 +18,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument("-n", type=int, default=30000)
 ap.add_argument("-impl", default="ours")
 ap.add_argument("-samples", type=int, default=60)
+ap.add_argument("-notickets", action="store_true", help="no session tickets: the server caches TLS 1.2 sessions by id")
 ap.add_argument("-versions", default="1.2,1.3", help="TLS versions to alternate, e.g. 1.3")
 ap.add_argument("-pki", default=os.path.join(here, "..", "Tests", "tcl", "pki"))
 ap.add_argument("-tclsh", default=os.environ.get("TCLSH", "tclsh"))
@@ -50,6 +51,8 @@ try:
     for version in [names[v] for v in args.versions.split(",")]:
         ctx = ssl.create_default_context(cafile=os.path.join(pki, "ca.pem"))
         ctx.minimum_version = ctx.maximum_version = version
+        if args.notickets:
+            ctx.options |= ssl.OP_NO_TICKET
         contexts.append(ctx)
 
     every = max(1, args.n // args.samples)

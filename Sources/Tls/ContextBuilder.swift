@@ -72,9 +72,9 @@ enum ContextBuilder {
             _ = tls_SSL_CTX_set_session_cache_mode(ctx, Int(SSL_SESS_CACHE_SERVER))
             // A context serves every connection of a server now, so its
             // session cache lives as long as the server: OpenSSL's default
-            // (20,480 TLS 1.2 sessions, kept two hours) grew a busy server by
-            // about 0.3 KiB per connection for hours. Bounded and expired as
-            // web servers do; TLS 1.3 tickets are not stored at all.
+            // (20,480 sessions, kept two hours) holds about 1 KiB for each
+            // TLS 1.2 client that does not use tickets, up to 20 MB. Bounded
+            // and expired as web servers do; tickets are not stored at all.
             _ = tls_SSL_CTX_sess_set_cache_size(ctx, ServerSessionCache.maxSessions)
             _ = SSL_CTX_set_timeout(ctx, ServerSessionCache.lifetimeSeconds)
         } else {
