@@ -13,12 +13,23 @@ enum MiscCommands {
         case "req", "strreq":
             let usage = sub == "req" ? "keysize keyfile certfile ?info?" : "keysize keyVar certVar ?info?"
             guard objv.count == 5 || objv.count == 6 else { throw TclError.wrongArgs(objv, 2, usage) }
+            // A safe interpreter may not write files (it has no open either).
+            if sub == "req" && tcl.pointee.tcl_IsSafe!(interp) != 0 {
+                throw TclError("permission denied: tls::misc req writes files; a safe interpreter can use tls::misc strreq",
+                               errorCode: ["TLS", "MISC", "SAFE"])
+            }
             let bits = try TclObjects.toInt(interp, objv[2])
             let request = try SelfSignedRequest(interp, objv.count == 6 ? objv[5] : nil)
             let made = try request.make(bits: bits)
             if sub == "req" {
-                try writeFile(interp, objv[3], made.key, permissions: 0o600)
-                try writeFile(interp, objv[4], made.certificate, permissions: 0o644)
+                let keyPath = TclObjects.toString(objv[3]), certPath = TclObjects.toString(objv[4])
+                if keyPath == certPath {
+                    // One file for both: -certfile alone then finds the key too.
+                    try writeFile(interp, objv[3], made.key + made.certificate, permissions: 0o600)
+                } else {
+                    try writeFile(interp, objv[3], made.key, permissions: 0o600)
+                    try writeFile(interp, objv[4], made.certificate, permissions: 0o644)
+                }
             } else {
                 try setVariable(interp, objv[3], made.key)
                 try setVariable(interp, objv[4], made.certificate)
