@@ -13,38 +13,46 @@ namespace eval ::tls {
     # Options only tls::socket understands.
     variable ownOptions {-autoservername -server}
     namespace export socket init import unimport handshake status connection \
-        ciphers protocols version starttls unstack
+        ciphers protocols version starttls unstack shutdown misc
 }
 
 # Remembers default options for later tls::socket calls.
 proc ::tls::init {args} {
     variable defaults
-    if {[llength $args] % 2} {
-        return -code error "wrong # args: should be \"tls::init ?-option value ...?\""
-    }
     foreach {option value} $args {
         CheckOption $option
+    }
+    if {[llength $args] % 2} {
+        return -code error "\"[lindex $args end]\" option must be followed by value"
     }
     set defaults $args
     return
 }
 
 # Every option tls::socket and tls::init accept, in the order the error
-# message lists them, and the same as a dict for lookups. Made once:
-# ::tls::importOptions is set before this file is sourced.
+# message lists them, and the same as a dict for lookups; servers take all
+# but the client's socket options. Made once: ::tls::importOptions is set
+# before this file is sourced.
 namespace eval ::tls {
     variable knownOptions {}
+    variable knownServerOptions {}
     foreach name [concat $socketFlagOptions $socketValueOptions $ownOptions $importOptions] {
         dict set knownOptions $name {}
+        if {$name ni {-async -myport}} {
+            dict set knownServerOptions $name {}
+        }
     }
     unset -nocomplain name
 }
 
-# Raises Tcl's usual error for an option that neither socket nor tls::import knows.
-proc ::tls::CheckOption {option} {
+# Raises Tcl's usual error for an option that neither socket nor tls::import
+# knows (or that a server does not take, when server is 1).
+proc ::tls::CheckOption {option {server 0}} {
     variable knownOptions
-    if {![dict exists $knownOptions $option]} {
-        set known [dict keys $knownOptions]
+    variable knownServerOptions
+    set table [expr {$server ? $knownServerOptions : $knownOptions}]
+    if {![dict exists $table $option]} {
+        set known [dict keys $table]
         set last [lindex $known end]
         return -code error -errorcode [list TLS OPTION $option] \
             "bad option \"$option\": must be one of [join [lrange $known 0 end-1] {, }], or $last"
@@ -60,32 +68,33 @@ proc ::tls::socket {args} {
 
     # Options (each with its value, but for the flags) come first, then the
     # host and port: read them left to right, like the core socket command.
+    # Each option is checked as it comes (against the server's list when
+    # -server is among them), as TclTLS does: an unknown one is reported
+    # even when the host or port is missing.
     # (Values are only ever handled as list elements: a -session_id or -cert
     # value is binary, and a string form of it would be costly.)
+    set server [expr {[lsearch -exact $args -server] >= 0}]
     set given {}
-    set serverGiven 0
     set i 0
     while {$i < [llength $args] && [string match -* [lindex $args $i]]} {
         set option [lindex $args $i]
-        if {$option eq "-server"} {
-            set serverGiven 1
-        }
+        CheckOption $option $server
         if {$option in $socketFlagOptions} {
             lappend given $option {}
             incr i
             continue
         }
         if {$i + 1 >= [llength $args]} {
-            break
+            if {$option eq "-server"} {
+                break
+            }
+            return -code error "\"$option\" option must be followed by value"
         }
         lappend given $option [lindex $args [expr {$i + 1}]]
         incr i 2
     }
     set fixed [lrange $args $i end]
-    # An option left without its value stops the loop above.
-    set dangling [string match -* [lindex $fixed 0]]
-    set server [expr {$serverGiven || [lindex $fixed 0] eq "-server"}]
-    if {$dangling || [llength $fixed] != ($server ? 1 : 2)} {
+    if {[string match -* [lindex $fixed 0]] || [llength $fixed] != ($server ? 1 : 2)} {
         if {$server} {
             return -code error -errorcode {TCL WRONGARGS} \
                 "wrong # args: should be \"tls::socket -server command ?options? port\""
@@ -104,16 +113,13 @@ proc ::tls::socket {args} {
     set async 0
     set all {}
     foreach {option value} $defaults {
-        if {$option ne "-server"} {
+        # A client's socket options among the defaults do not stop servers.
+        if {$option ne "-server" && !($server && $option in {-async -myport})} {
             lappend all $option $value
         }
     }
     foreach {option value} [list {*}$all {*}$given] {
-        CheckOption $option
         if {$option in $socketFlagOptions} {
-            if {$server} {
-                return -code error "bad option \"$option\": not valid for servers"
-            }
             set async 1
             continue
         }
@@ -132,9 +138,6 @@ proc ::tls::socket {args} {
             }
             default {
                 if {$option in $socketValueOptions} {
-                    if {$server && $option eq "-myport"} {
-                        return -code error "bad option \"$option\": not valid for servers"
-                    }
                     dict set socketOptions $option $value
                 } else {
                     dict set importOptions $option $value
@@ -150,6 +153,10 @@ proc ::tls::socket {args} {
 
     if {$server} {
         set port [lindex $fixed 0]
+        # What the server's context needs (certificate, key, CAs, DH
+        # parameters, ciphers) is checked now, with tls::import's messages;
+        # the first connection reuses the context made here.
+        ::tls::PrepareServer {*}$importOptions
         set accept [list ::tls::Accept $importOptions $callback]
         return [::socket -server $accept {*}$socketOptions $port]
     }
@@ -171,12 +178,14 @@ proc ::tls::socket {args} {
 }
 
 # Accept callback of a tls::socket server: stack TLS (server side) on the new
-# connection, then hand it to the script's own callback.
+# connection, then hand it to the script's own callback. When TLS cannot be
+# stacked (a file of the server's changed since it started listening), the
+# connection is closed and the reason goes to bgerror, once per connection.
 proc ::tls::Accept {importOptions callback chan host port} {
-    if {[catch {::tls::import $chan -server 1 {*}$importOptions} message]} {
+    if {[catch {::tls::import $chan -server 1 {*}$importOptions} message options]} {
         catch {close $chan}
-        log 1 "tls::socket: could not start TLS on $chan from $host:$port: $message"
-        return
+        return -code error -errorcode [dict get $options -errorcode] \
+            "tls::socket: could not start TLS on $chan from $host:$port: $message"
     }
     uplevel #0 $callback [list $chan $host $port]
 }

@@ -22,6 +22,10 @@ final class Transport {
     /// errno of the last failed transfer since resetError().
     private(set) var lastErrno: Int32 = 0
     func resetError() { lastErrno = 0 }
+    /// Bytes received from below so far, and whether a read from below has
+    /// seen its end: a peer that left without sending a byte never began TLS.
+    private(set) var bytesReceived = 0
+    private(set) var reachedEOF = false
 
     init(parent: Tcl_Channel, pushback: Int) {
         let type = tcl.pointee.tcl_GetChannelType!(parent)!
@@ -78,14 +82,15 @@ final class Transport {
             let n = tcl.pointee.tcl_ReadRaw!(parent, buf, Tcl_Size(min(Int(len), pushback)))
             if n > 0 {
                 pushback -= Int(n)
+                bytesReceived += Int(n)
                 return .count(Int(n))
             }
             pushback = 0
         }
         var err: Int32 = 0
         let n = inputProc(instance, buf, len, &err)
-        if n > 0 { return .count(Int(n)) }
-        if n == 0 { return .eof }
+        if n > 0 { bytesReceived += Int(n); return .count(Int(n)) }
+        if n == 0 { reachedEOF = true; return .eof }
         return classify(err)
     }
 

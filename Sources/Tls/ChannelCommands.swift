@@ -1,5 +1,7 @@
 // The commands that act on channels: tls::import (tls::starttls),
-// tls::unimport (tls::unstack), tls::handshake, tls::status, tls::connection.
+// tls::unimport (tls::unstack, tls::shutdown), tls::handshake, tls::status,
+// tls::connection; and tls::PrepareServer, tls::socket's check of a server's
+// options when it starts listening.
 import COpenSSL
 
 enum ChannelCommands {
@@ -10,6 +12,22 @@ enum ChannelCommands {
         try NoDelay.apply(interp, TclObjects.toString(objv[1]), options)
         let name = try TlsChannel.stack(interp, TclObjects.toString(objv[1]), options)
         return TclObjects.string(name)
+    }
+
+    /// `tls::PrepareServer ?options?`: makes (or finds) the context that the
+    /// connections of a server with these options will use, so that what is
+    /// wrong with them (a missing certificate, a bad key or password, CA
+    /// files, DH parameters, cipher strings) is an error when it starts
+    /// listening, with tls::import's messages. The context stays cached.
+    static func prepareServer(_ interp: TclInterp, _ objv: [TclObj]) throws -> TclObj? {
+        var options = try TlsOptions.parse(interp, objv[1...])
+        options.server = true
+        if let model = options.model {
+            _ = try TlsChannel.find(interp, model)
+        } else {
+            _ = try ContextCache.context(for: options, interp: interp)
+        }
+        return nil
     }
 
     static func unimport(_ interp: TclInterp, _ objv: [TclObj]) throws -> TclObj? {

@@ -18,6 +18,10 @@ final class Connection {
         case failed(String)
     }
     private(set) var state = State.handshaking
+    /// A server's peer connected and closed without sending a byte (a load
+    /// balancer's health check): no TLS ever began, and like a plain socket
+    /// the channel reads EOF, with no error to report. Set with `.failed`.
+    private(set) var peerLeftBeforeHello = false
     /// The last read stopped for want of bytes from below; cleared when the
     /// channel below reports readable. Keeps an incomplete record in OpenSSL's
     /// read-ahead buffer from looking like readable data.
@@ -137,6 +141,7 @@ final class Connection {
         default:
             let message = "handshake failed: " + failureReason()
             state = .failed(message)
+            peerLeftBeforeHello = isServer && transport.bytesReceived == 0 && transport.reachedEOF
             return .failed(message)
         }
     }

@@ -70,6 +70,13 @@ enum ContextBuilder {
             let sid: [UInt8] = Array("tcl-tls".utf8)
             _ = SSL_CTX_set_session_id_context(ctx, sid, UInt32(sid.count))
             _ = tls_SSL_CTX_set_session_cache_mode(ctx, Int(SSL_SESS_CACHE_SERVER))
+            // A context serves every connection of a server now, so its
+            // session cache lives as long as the server: OpenSSL's default
+            // (20,480 sessions, kept two hours) holds about 1 KiB for each
+            // TLS 1.2 client that does not use tickets, up to 20 MB. Bounded
+            // and expired as web servers do; tickets are not stored at all.
+            _ = tls_SSL_CTX_sess_set_cache_size(ctx, ServerSessionCache.maxSessions)
+            _ = SSL_CTX_set_timeout(ctx, ServerSessionCache.lifetimeSeconds)
         } else {
             _ = tls_SSL_CTX_set_session_cache_mode(ctx, Int(SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE))
         }
@@ -129,6 +136,13 @@ enum ContextBuilder {
             throw SSLErrors.error("error using DH parameters \"\(file)\"")
         }
     }
+}
+
+/// The bounds of a server context's session cache (see README, Session resumption).
+enum ServerSessionCache {
+    static let maxSessions = 1024
+    /// Also the lifetime a TLS 1.3 ticket is issued with.
+    static let lifetimeSeconds = 300
 }
 
 /// Cached contexts: channels with equal configuration share one SSL_CTX.

@@ -12,10 +12,13 @@ let commandTable: [(name: String, handler: CommandHandler)] = [
     ("::tls::starttls", ChannelCommands.importChannel),
     ("::tls::unimport", ChannelCommands.unimport),
     ("::tls::unstack", ChannelCommands.unimport),
+    ("::tls::shutdown", ChannelCommands.unimport),
     ("::tls::handshake", ChannelCommands.handshake),
     ("::tls::status", ChannelCommands.status),
     ("::tls::connection", ChannelCommands.connection),
+    ("::tls::misc", MiscCommands.misc),
     ("::tls::HalfClose", ChannelCommands.halfClose),
+    ("::tls::PrepareServer", ChannelCommands.prepareServer),
 ]
 
 @_cdecl("Tls_Init")

@@ -163,17 +163,19 @@ enum ServerNameExtension {
 // MARK: what the channel does with them
 
 extension TlsChannel {
-    /// -command: `script kind chan args...`; the result is ignored.
-    func notify(_ kind: String, _ args: [TclObj]) {
+    /// -command: `script kind chan args...`; the result is ignored. The
+    /// arguments are only made when there is a script (a Tcl object made
+    /// and never used would be lost: one per server connection, before).
+    func notify(_ kind: String, _ args: @autoclosure () -> [TclObj]) {
         guard let command = options.command else { return }
-        Callbacks.invoke(interp, command.obj, [TclObjects.string(kind), TclObjects.string(name)] + args)
+        Callbacks.invoke(interp, command.obj, [TclObjects.string(kind), TclObjects.string(name)] + args())
     }
 
     /// -validatecommand: `script kind chan args...` → 0, 1, 2; nil without a script.
     /// A script that fails or closes the channel rejects.
-    func decide(_ kind: String, _ args: [TclObj]) -> Int? {
+    func decide(_ kind: String, _ args: @autoclosure () -> [TclObj]) -> Int? {
         guard let vcmd = options.validateCommand else { return nil }
-        let answer = Callbacks.decision(interp, vcmd.obj, [TclObjects.string(kind), TclObjects.string(name)] + args)
+        let answer = Callbacks.decision(interp, vcmd.obj, [TclObjects.string(kind), TclObjects.string(name)] + args())
         return closed ? 0 : (answer ?? 0)
     }
 

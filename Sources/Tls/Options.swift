@@ -136,7 +136,8 @@ extension TlsOptions {
         while i < args.endIndex {
             let name = TclObjects.toString(args[i])
             guard let spec = table.first(where: { $0.name == name }) else { throw badOption(name) }
-            guard i + 1 < args.endIndex else { throw TclError("value for \"\(name)\" missing") }
+            // Worded as TclTLS and the core socket command word it.
+            guard i + 1 < args.endIndex else { throw TclError("no argument given for \(name) option") }
             try spec.apply(&options, interp, args[i + 1])
             i += 2
         }

@@ -95,6 +95,10 @@ final class TlsChannel {
 
     /// `tls::unimport`: sends close_notify and pops the TLS layer.
     static func unstack(_ interp: TclInterp, _ chanName: String) throws {
+        if let bottom = tcl.pointee.tcl_GetChannel!(interp, chanName, nil),
+           tcl.pointee.tcl_GetTopChannel!(bottom) == bottom {
+            throw TclError("bad channel \"\(chanName)\": not a stacked channel")
+        }
         let ch = try find(interp, chanName)
         ch.unstacking = true
         defer { ch.unstacking = false }
@@ -166,7 +170,7 @@ final class TlsChannel {
             armTimerIfReadable()
             scheduleHalfCloseCheck()
         case .failed(let message):
-            if !notifiedFailure && !closed {
+            if !notifiedFailure && !closed && !connection.peerLeftBeforeHello {
                 notifiedFailure = true
                 notifyError(message)
                 registerWithHTTP(message)
@@ -192,12 +196,14 @@ final class TlsChannel {
         }
     }
 
-    /// For input and output: nil once established, else the errno to report.
+    /// For input and output: nil once established, else the errno to report;
+    /// 0 when the peer left before TLS began (input reads EOF, output is dropped).
     private func requireEstablished() -> Int32? {
         if closed { return EBADF }
         switch handshakeStep() {
         case .done: return nil
         case .wouldBlock: return closed ? EBADF : EAGAIN
+        case .failed where connection.peerLeftBeforeHello: return 0
         case .failed(let message):
             reportError(message, ECONNABORTED)
             failureReported = true
@@ -245,7 +251,7 @@ final class TlsChannel {
     // MARK: driver procs
 
     fileprivate func input(_ buf: UnsafeMutablePointer<CChar>, _ toRead: Int32, _ errorCode: inout Int32) -> Int32 {
-        if let e = requireEstablished() { errorCode = e; return -1 }
+        if let e = requireEstablished() { if e == 0 { return 0 }; errorCode = e; return -1 }
         inOpenSSL = true
         defer { inOpenSSL = false }
         let result = connection.read(buf, Int(toRead))
@@ -272,7 +278,7 @@ final class TlsChannel {
         // Once a failed handshake has been reported, output still queued in
         // Tcl is dropped, so that the script's close does not fail again.
         if case .failed = connection.state, failureReported { return toWrite }
-        if let e = requireEstablished() { errorCode = e; return -1 }
+        if let e = requireEstablished() { if e == 0 { return toWrite }; errorCode = e; return -1 }
         inOpenSSL = true
         let result = blocking ? connection.writeAll(buf, Int(toWrite)) : connection.write(buf, Int(toWrite))
         inOpenSSL = false

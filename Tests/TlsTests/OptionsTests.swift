@@ -153,8 +153,8 @@ final class OptionsTests: TclTestCase {
     }
 
     func testMissingValue() {
-        TclHarness.assertError(try TclHarness.parse("-cafile"), "value for \"-cafile\" missing")
-        TclHarness.assertError(try TclHarness.parse("-server 1 -request"), "value for \"-request\" missing")
+        TclHarness.assertError(try TclHarness.parse("-cafile"), "no argument given for -cafile option")
+        TclHarness.assertError(try TclHarness.parse("-server 1 -request"), "no argument given for -request option")
     }
 
     func testNonBooleanForEveryBooleanOption() {
