@@ -24,6 +24,8 @@ static inline const char *tls_Tcl_InitStubs(Tcl_Interp *i, const char *v, int ex
 /* TCL_CLOSE2PROC: the pointer value 1 in Tcl 8.6 (Swift cannot form it as a function pointer), NULL in Tcl 9. */
 static inline void tls_Tcl_SetClose2Marker(Tcl_ChannelType *t) { t->closeProc = TCL_CLOSE2PROC; }
 static inline Tcl_ChannelTypeVersion tls_Tcl_ChannelVersion5(void) { return TCL_CHANNEL_VERSION_5; }
+/* Tcl_Close is a macro for Tcl_CloseEx in Tcl 9 (its own stub slot is empty there). */
+static inline int tls_Tcl_Close(Tcl_Interp *i, Tcl_Channel c) { return Tcl_Close(i, c); }
 /* The bytes of a value. Tcl 8.6 takes the low byte of each character; Tcl 9
  * refuses a character beyond U+00FF (NULL, and the reason in interp). */
 #if TCL_MAJOR_VERSION < 9

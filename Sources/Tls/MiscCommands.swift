@@ -53,7 +53,7 @@ enum MiscCommands {
         TclObjects.release(data)
         let failed = written < 0
         let e = failed ? tcl.pointee.tcl_GetErrno!() : 0
-        if tcl.pointee.tcl_Close!(interp, chan) != TCL_OK && !failed { throw TclError.fromInterp }
+        if tls_Tcl_Close(interp, chan) != TCL_OK && !failed { throw TclError.fromInterp }
         if failed {
             tcl.pointee.tcl_SetErrno!(e)
             let reason = String(cString: tcl.pointee.tcl_PosixError!(interp)!).lowercased()
