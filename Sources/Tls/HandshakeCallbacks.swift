@@ -165,7 +165,7 @@ enum ServerNameExtension {
 extension TlsChannel {
     /// -command: `script kind chan args...`; the result is ignored.
     func notify(_ kind: String, _ args: [TclObj]) {
-        guard let command = options.command else { return }
+        guard let command = options.command, let interp else { return }
         Callbacks.invoke(interp, command.obj, [TclObjects.string(kind), TclObjects.string(name)] + args)
     }
 
@@ -173,6 +173,8 @@ extension TlsChannel {
     /// A script that fails or closes the channel rejects.
     func decide(_ kind: String, _ args: [TclObj]) -> Int? {
         guard let vcmd = options.validateCommand else { return nil }
+        // No interpreter of this thread holds the channel: reject.
+        guard let interp else { return 0 }
         let answer = Callbacks.decision(interp, vcmd.obj, [TclObjects.string(kind), TclObjects.string(name)] + args)
         return closed ? 0 : (answer ?? 0)
     }

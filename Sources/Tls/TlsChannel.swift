@@ -10,10 +10,11 @@ final class TlsChannel {
     private(set) var channel: Tcl_Channel?
     /// The channel directly below ours.
     let parent: Tcl_Channel
-    let interp: TclInterp
     let connection: Connection
     let name: String
-    let options: TlsOptions
+    /// The options; their scripts are Tcl objects of the thread that holds
+    /// the channel (see leaveThread/enterThread).
+    private(set) var options: TlsOptions
 
     private(set) var blocking: Bool
     private var watchMask: Int32 = 0
@@ -34,7 +35,7 @@ final class TlsChannel {
     private init(parent: Tcl_Channel, pushback: Int, interp: TclInterp, name: String, options: TlsOptions,
                  context: SSLContext, blocking: Bool) throws {
         self.parent = parent
-        self.interp = interp
+        self.boundInterp = interp
         self.name = name
         self.options = options
         self.blocking = blocking
@@ -78,7 +79,7 @@ final class TlsChannel {
             throw TclError.fromInterp
         }
         ch.channel = top
-        tcl.pointee.tcl_Preserve!(UnsafeMutableRawPointer(interp))
+        tcl.pointee.tcl_Preserve!(UnsafeMutableRawPointer(interp))  // released by releaseInterp
         return chanName
     }
 
@@ -111,7 +112,7 @@ final class TlsChannel {
         guard let channel else { return }
         guard write else { return try closeParent(TCL_CLOSE_READ) }
         if tcl.pointee.tcl_Flush!(channel) != TCL_OK {
-            throw TclError("error flushing \"\(name)\": \(String(cString: tcl.pointee.tcl_PosixError!(interp)!).lowercased())")
+            throw TclError("error flushing \"\(name)\": \(posixMessage())")
         }
         halfClosePending = true
         if blocking { _ = try handshakeCommand() } else { _ = handshakeStep() }
@@ -132,8 +133,13 @@ final class TlsChannel {
         let e = ParentChannel.close(parent, interp, direction)
         if e != 0 {
             tcl.pointee.tcl_SetErrno!(e)
-            throw TclError("error closing \"\(name)\": \(String(cString: tcl.pointee.tcl_PosixError!(interp)!).lowercased())")
+            throw TclError("error closing \"\(name)\": \(posixMessage())")
         }
+    }
+
+    private func posixMessage() -> String {
+        guard let interp else { return String(cString: tcl.pointee.tcl_ErrnoMsg!(tcl.pointee.tcl_GetErrno!())!).lowercased() }
+        return String(cString: tcl.pointee.tcl_PosixError!(interp)!).lowercased()
     }
 
     /// Checks a pending half-close once the current event is over.
@@ -227,13 +233,13 @@ final class TlsChannel {
     /// http::registerError, which it reads for exactly this case.
     private func registerWithHTTP(_ message: String) {
         var info = Tcl_CmdInfo()
-        guard tcl.pointee.tcl_GetCommandInfo!(interp, "::http::registerError", &info) != 0 else { return }
+        guard let interp, tcl.pointee.tcl_GetCommandInfo!(interp, "::http::registerError", &info) != 0 else { return }
         Callbacks.invoke(interp, TclObjects.string("::http::registerError"),
                          [TclObjects.string(name), TclObjects.string(message)])
     }
 
     func notifyError(_ message: String) {
-        guard let command = options.command else { return }
+        guard let command = options.command, let interp else { return }
         Callbacks.invoke(interp, command.obj, [TclObjects.string("error"), TclObjects.string(name), TclObjects.string(message)])
     }
 
@@ -360,7 +366,58 @@ final class TlsChannel {
         closed = true
         connection.detachTransport()
         channel = nil
-        tcl.pointee.tcl_Release!(UnsafeMutableRawPointer(interp))
+        releaseInterp()
+    }
+
+    // MARK: threads
+
+    /// The interpreter callbacks run in: the one that imported the channel;
+    /// after a move to another thread, an interpreter of that thread that
+    /// loaded the package and holds the channel now. nil when there is none
+    /// (callbacks are then skipped). Held with Tcl_Preserve while bound.
+    private var boundInterp: TclInterp?
+    var interp: TclInterp? {
+        if let i = boundInterp, tcl.pointee.tcl_InterpDeleted!(i) == 0 || closed { return i }
+        guard !closed, let channel else { return nil }
+        releaseInterp()
+        boundInterp = LoadedInterps.holder(of: channel)
+        if let i = boundInterp { tcl.pointee.tcl_Preserve!(UnsafeMutableRawPointer(i)) }
+        return boundInterp
+    }
+
+    private func releaseInterp() {
+        if let i = boundInterp { tcl.pointee.tcl_Release!(UnsafeMutableRawPointer(i)) }
+        boundInterp = nil
+    }
+
+    /// The scripts' text while the channel is between threads.
+    private var movingScripts: TlsOptions.Scripts?
+
+    /// TCL_CHANNEL_THREAD_REMOVE, in the thread the channel leaves: nothing
+    /// of that thread (timer, idle call, notifier interest, interpreter,
+    /// Tcl objects) stays tied to the channel.
+    fileprivate func leaveThread() {
+        guard !closed, movingScripts == nil else { return }
+        if let t = timer { tcl.pointee.tcl_DeleteTimerHandler!(t); timer = nil }
+        if idleCheckScheduled {
+            tcl.pointee.tcl_CancelIdleCall!(idleFired, Unmanaged.passUnretained(self).toOpaque())
+            idleCheckScheduled = false
+        }
+        ParentChannel.watch(parent, 0)
+        releaseInterp()
+        movingScripts = options.leaveThread()
+    }
+
+    /// TCL_CHANNEL_THREAD_INSERT, in the thread that now holds the channel:
+    /// the scripts become objects of this thread, and what the channel was
+    /// waiting for is watched from here.
+    fileprivate func enterThread() {
+        guard !closed, let scripts = movingScripts else { return }
+        movingScripts = nil
+        options.enterThread(scripts)
+        updateParentInterest()
+        armTimerIfReadable()
+        scheduleHalfCloseCheck()
     }
 }
 
@@ -473,6 +530,9 @@ enum TlsChannelType {
         }
         t.pointee.blockModeProc = { cd, mode in instance(cd).setBlocking(mode) }
         t.pointee.handlerProc = { cd, mask in instance(cd).handle(mask) }
+        t.pointee.threadActionProc = { cd, action in
+            if action == TCL_CHANNEL_THREAD_REMOVE { instance(cd).leaveThread() } else { instance(cd).enterThread() }
+        }
         return t
     }()
 }
