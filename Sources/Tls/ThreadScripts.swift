@@ -1,8 +1,8 @@
 // A channel's scripts on their way to another thread. Tcl objects belong to
 // the thread that made them (and a script object is often shared with that
 // thread's interpreter, as a literal), so the thread a channel leaves drops
-// its references and keeps only the text; the thread that receives the
-// channel makes new objects from it.
+// its references and keeps only the text; the thread that uses the channel
+// next makes new objects from it.
 
 extension TlsOptions {
     struct Scripts {
@@ -20,7 +20,7 @@ extension TlsOptions {
         return scripts
     }
 
-    /// In the thread that receives the channel: the scripts as its objects.
+    /// In the thread that uses the channel next: the scripts as its objects.
     mutating func enterThread(_ scripts: Scripts) {
         command = scripts.command.map { RetainedObj(TclObjects.string($0)) }
         validateCommand = scripts.validateCommand.map { RetainedObj(TclObjects.string($0)) }

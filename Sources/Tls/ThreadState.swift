@@ -6,7 +6,7 @@
 
 final class ThreadState {
     /// Interpreters of this thread where Tls_Init ran and that still live.
-    var interps: [TclInterp] = []
+    var interps: [LoadedInterp] = []
     /// Sessions decoded from -session_id bytes (see SessionData).
     var decodedSessions: [[UInt8]: SessionData] = [:]
 

@@ -35,7 +35,7 @@ final class TlsChannel {
     private init(parent: Tcl_Channel, pushback: Int, interp: TclInterp, name: String, options: TlsOptions,
                  context: SSLContext, blocking: Bool) throws {
         self.parent = parent
-        self.boundInterp = interp
+        self.bound = LoadedInterps.entry(for: interp)
         self.name = name
         self.options = options
         self.blocking = blocking
@@ -79,7 +79,6 @@ final class TlsChannel {
             throw TclError.fromInterp
         }
         ch.channel = top
-        tcl.pointee.tcl_Preserve!(UnsafeMutableRawPointer(interp))  // released by releaseInterp
         return chanName
     }
 
@@ -246,6 +245,7 @@ final class TlsChannel {
     // MARK: driver procs
 
     fileprivate func input(_ buf: UnsafeMutablePointer<CChar>, _ toRead: Int32, _ errorCode: inout Int32) -> Int32 {
+        bindIfMovedIn()
         if let e = requireEstablished() { errorCode = e; return -1 }
         inOpenSSL = true
         defer { inOpenSSL = false }
@@ -270,6 +270,7 @@ final class TlsChannel {
 
     fileprivate func output(_ buf: UnsafePointer<CChar>, _ toWrite: Int32, _ errorCode: inout Int32) -> Int32 {
         if toWrite == 0 { return 0 }
+        bindIfMovedIn()
         // Once a failed handshake has been reported, output still queued in
         // Tcl is dropped, so that the script's close does not fail again.
         if case .failed = connection.state, failureReported { return toWrite }
@@ -291,6 +292,7 @@ final class TlsChannel {
     }
 
     fileprivate func watch(_ mask: Int32) {
+        bindIfMovedIn()
         watchMask = mask
         updateParentInterest()
         armTimerIfReadable()
@@ -346,6 +348,7 @@ final class TlsChannel {
     /// Close or unstack: close_notify, then let go of everything below.
     fileprivate func close() {
         guard !closed else { return }
+        restoreScripts()
         if let t = timer { tcl.pointee.tcl_DeleteTimerHandler!(t); timer = nil }
         if idleCheckScheduled { tcl.pointee.tcl_CancelIdleCall!(idleFired, Unmanaged.passUnretained(self).toOpaque()) }
         let peerLeftFirst = connection.peerClosed
@@ -366,7 +369,7 @@ final class TlsChannel {
         closed = true
         connection.detachTransport()
         channel = nil
-        releaseInterp()
+        bound = nil
     }
 
     // MARK: threads
@@ -374,28 +377,39 @@ final class TlsChannel {
     /// The interpreter callbacks run in: the one that imported the channel;
     /// after a move to another thread, an interpreter of that thread that
     /// loaded the package and holds the channel now. nil when there is none
-    /// (callbacks are then skipped). Held with Tcl_Preserve while bound.
-    private var boundInterp: TclInterp?
+    /// (callbacks are then skipped) or it was deleted. Not held with
+    /// Tcl_Preserve: a preserved interpreter is not deleted while its
+    /// thread exits, and its channels would then be closed twice.
+    private var bound: LoadedInterp?
     var interp: TclInterp? {
-        if let i = boundInterp, tcl.pointee.tcl_InterpDeleted!(i) == 0 || closed { return i }
-        guard !closed, let channel else { return nil }
-        releaseInterp()
-        boundInterp = LoadedInterps.holder(of: channel)
-        if let i = boundInterp { tcl.pointee.tcl_Preserve!(UnsafeMutableRawPointer(i)) }
-        return boundInterp
+        if let b = bound, b.isUsable { return b.interp }
+        guard let channel else { return nil }
+        bound = LoadedInterps.holder(of: channel)
+        if bound != nil { movedIn = false }
+        return bound?.interp
     }
 
-    private func releaseInterp() {
-        if let i = boundInterp { tcl.pointee.tcl_Release!(UnsafeMutableRawPointer(i)) }
-        boundInterp = nil
-    }
+    /// Moved in from another thread, and no interpreter found yet. The
+    /// channel's first use here binds it (so that callbacks fired while it is
+    /// closed, after it left the interpreter, still find it).
+    private var movedIn = false
+    private func bindIfMovedIn() { if movedIn { _ = interp } }
 
-    /// The scripts' text while the channel is between threads.
+    /// The scripts' text after the channel left a thread.
     private var movingScripts: TlsOptions.Scripts?
 
+    /// The scripts as objects of the current thread again.
+    private func restoreScripts() {
+        guard let scripts = movingScripts else { return }
+        movingScripts = nil
+        options.enterThread(scripts)
+    }
+
     /// TCL_CHANNEL_THREAD_REMOVE, in the thread the channel leaves: nothing
-    /// of that thread (timer, idle call, notifier interest, interpreter,
-    /// Tcl objects) stays tied to the channel.
+    /// of that thread (timer, idle call, notifier interest, Tcl objects)
+    /// stays tied to the channel. Tcl also calls this right before a close
+    /// or an unstack in the same thread; the interpreter stays bound (it is
+    /// used only from its own thread) and the scripts are made again there.
     fileprivate func leaveThread() {
         guard !closed, movingScripts == nil else { return }
         if let t = timer { tcl.pointee.tcl_DeleteTimerHandler!(t); timer = nil }
@@ -403,18 +417,17 @@ final class TlsChannel {
             tcl.pointee.tcl_CancelIdleCall!(idleFired, Unmanaged.passUnretained(self).toOpaque())
             idleCheckScheduled = false
         }
-        ParentChannel.watch(parent, 0)
-        releaseInterp()
+        if !unstacking { ParentChannel.watch(parent, 0) }
         movingScripts = options.leaveThread()
     }
 
-    /// TCL_CHANNEL_THREAD_INSERT, in the thread that now holds the channel:
-    /// the scripts become objects of this thread, and what the channel was
-    /// waiting for is watched from here.
+    /// TCL_CHANNEL_THREAD_INSERT, in the thread that now holds the channel
+    /// (also when Tcl stacks it): the scripts become objects of this thread,
+    /// and what the channel was waiting for is watched from here.
     fileprivate func enterThread() {
-        guard !closed, let scripts = movingScripts else { return }
-        movingScripts = nil
-        options.enterThread(scripts)
+        guard !closed, movingScripts != nil else { return }
+        restoreScripts()
+        movedIn = true
         updateParentInterest()
         armTimerIfReadable()
         scheduleHalfCloseCheck()
