@@ -538,6 +538,8 @@ proc resumeWorkload {} {
 
 set workloads {bulk-send-64k bulk-recv-64k bulk-send-4k handshake-verify handshake-resume
                conn-memory load-time concurrent-echo ceilings}
+source [file join $here threaded.tcl]
+lappend workloads threaded-server
 
 proc main {} {
     header
@@ -560,6 +562,7 @@ proc main {} {
     workload conn-memory KiB {ours tcltls} memoryTrial
     loadTime
     workload concurrent-echo s {ours tcltls} echoTrial
+    threadedWorkload
     ceilings
 }
 
