@@ -1,10 +1,8 @@
 // A small cache shared by every thread of the process, guarded by a mutex:
 // what is expensive to make and safe to share (an SSL_CTX, an X509_STORE)
 // is made once per configuration, whichever thread asks first.
-import Synchronization
-
 final class LockedCache<Value: AnyObject>: @unchecked Sendable {
-    private let entries = Mutex<[String: Value]>([:])
+    private let entries = Locked<[String: Value]>([:])
     /// Past this many entries the cache starts over (configurations are few).
     private let limit: Int
 

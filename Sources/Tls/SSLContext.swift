@@ -1,7 +1,6 @@
 // One SSL_CTX and what hangs off it, shared by every channel with the same
 // configuration (see ContextCache) or named by -model, in any thread.
 import COpenSSL
-import Synchronization
 
 final class SSLContext: @unchecked Sendable {
     /// SSL_CTX*, owned here and freed in deinit.
@@ -11,7 +10,7 @@ final class SSLContext: @unchecked Sendable {
     /// Each SSL_SESSION* holds one reference, dropped when replaced or in
     /// deinit. Connections of several threads remember and resume sessions
     /// of one context, hence the lock.
-    private let sessions = Mutex<[String: OpaquePointer]>([:])
+    private let sessions = Locked<[String: OpaquePointer]>([:])
 
     init(ctx: OpaquePointer, isServer: Bool) {
         self.ctx = ctx

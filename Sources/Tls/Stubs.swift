@@ -3,10 +3,9 @@
 // under a lock; later loads (in any thread) only check Tcl's version, and no
 // thread ever writes the table pointer while another reads it.
 @preconcurrency import CTcl
-import Synchronization
 
 enum Stubs {
-    private static let ready = Mutex<Bool>(false)
+    private static let ready = Locked<Bool>(false)
 
     /// Tls_Init's first step: false (with the interpreter's error) when this Tcl will not do.
     static func initialize(_ interp: TclInterp) -> Bool {
