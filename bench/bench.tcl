@@ -541,7 +541,8 @@ set workloads {bulk-send-64k bulk-recv-64k bulk-send-4k handshake-verify handsha
 # Workloads in their own files.
 source [file join $here latency.tcl]
 source [file join $here many.tcl]
-lappend workloads request-latency
+source [file join $here threaded.tcl]
+lappend workloads request-latency threaded-server
 
 proc main {} {
     header
@@ -566,6 +567,7 @@ proc main {} {
     workload concurrent-echo s {ours tcltls} echoTrial
     latencyWorkload
     manyConnections
+    threadedWorkload
     ceilings
 }
 

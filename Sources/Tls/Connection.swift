@@ -98,8 +98,7 @@ final class Connection {
             // OpenSSL marks a TLS 1.3 session as used: each connection gets its own copy.
             _ = SSL_set_session(ssl, session)
             SSL_SESSION_free(session)
-        } else if o.model != nil, let session = context.session(for: o.serverName ?? ""),
-                  let copy = SSL_SESSION_dup(session) {
+        } else if o.model != nil, let copy = context.sessionCopy(for: o.serverName ?? "") {
             _ = SSL_set_session(ssl, copy)
             SSL_SESSION_free(copy)
         }
@@ -299,18 +298,20 @@ final class SessionData {
     /// A fresh copy (certificates shared, not parsed again); the caller frees it.
     func copy() -> OpaquePointer? { SSL_SESSION_dup(session) }
 
-    nonisolated(unsafe) private static var recent: [[UInt8]: SessionData] = [:]
-
+    /// Kept per thread (ThreadState): nothing is gained by sharing them.
     static func decode(_ bytes: [UInt8]) -> SessionData? {
-        if let known = recent[bytes] { return known }
+        let state = ThreadState.current
+        if let known = state?.decodedSessions[bytes] { return known }
         let decoded: OpaquePointer? = bytes.withUnsafeBufferPointer { buf in
             var p: UnsafePointer<UInt8>? = buf.baseAddress
             return d2i_SSL_SESSION(nil, &p, buf.count)
         }
         guard let decoded else { SSLErrors.clear(); return nil }
         let data = SessionData(decoded)
-        if recent.count >= 16 { recent.removeAll() }
-        recent[bytes] = data
+        if let state {
+            if state.decodedSessions.count >= 16 { state.decodedSessions.removeAll() }
+            state.decodedSessions[bytes] = data
+        }
         return data
     }
 }

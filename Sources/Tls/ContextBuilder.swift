@@ -145,17 +145,15 @@ enum ServerSessionCache {
     static let lifetimeSeconds = 300
 }
 
-/// Cached contexts: channels with equal configuration share one SSL_CTX.
+/// Cached contexts: channels with equal configuration share one SSL_CTX,
+/// in every thread (OpenSSL allows SSL objects to be made from one SSL_CTX
+/// in several threads at once; a context is not changed once built, and the
+/// -password script runs only while it is built, in the caller's thread).
 enum ContextCache {
-    nonisolated(unsafe) private static var contexts: [String: SSLContext] = [:]
+    private static let contexts = LockedCache<SSLContext>(limit: 32)
 
     static func context(for o: TlsOptions, interp: TclInterp) throws -> SSLContext {
-        let k = ContextBuilder.key(o)
-        if let c = contexts[k] { return c }
-        let c = try ContextBuilder.build(o, interp: interp)
-        if contexts.count >= 32 { contexts.removeAll() }
-        contexts[k] = c
-        return c
+        try contexts.value(for: ContextBuilder.key(o)) { try ContextBuilder.build(o, interp: interp) }
     }
 }
 

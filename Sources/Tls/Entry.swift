@@ -23,7 +23,8 @@ let commandTable: [(name: String, handler: CommandHandler)] = [
 
 @_cdecl("Tls_Init")
 public func Tls_Init(_ interp: OpaquePointer?) -> Int32 {
-    guard let interp, tls_Tcl_InitStubs(interp, TclVersion.compiled, 0) != nil else { return TCL_ERROR }
+    guard let interp, Stubs.initialize(interp) else { return TCL_ERROR }
+    LoadedInterps.add(interp)
     TclCommand.registerAll(interp)
     // tls.tcl validates tls::socket/tls::init options against this list.
     _ = tcl.pointee.tcl_SetVar2Ex!(interp, "::tls::importOptions", nil,

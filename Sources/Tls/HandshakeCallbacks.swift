@@ -167,7 +167,7 @@ extension TlsChannel {
     /// arguments are only made when there is a script (a Tcl object made
     /// and never used would be lost: one per server connection, before).
     func notify(_ kind: String, _ args: @autoclosure () -> [TclObj]) {
-        guard let command = options.command else { return }
+        guard let command = options.command, let interp else { return }
         Callbacks.invoke(interp, command.obj, [TclObjects.string(kind), TclObjects.string(name)] + args())
     }
 
@@ -175,6 +175,8 @@ extension TlsChannel {
     /// A script that fails or closes the channel rejects.
     func decide(_ kind: String, _ args: @autoclosure () -> [TclObj]) -> Int? {
         guard let vcmd = options.validateCommand else { return nil }
+        // No interpreter of this thread holds the channel: reject.
+        guard let interp else { return 0 }
         let answer = Callbacks.decision(interp, vcmd.obj, [TclObjects.string(kind), TclObjects.string(name)] + args())
         return closed ? 0 : (answer ?? 0)
     }

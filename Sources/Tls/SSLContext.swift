@@ -1,14 +1,16 @@
 // One SSL_CTX and what hangs off it, shared by every channel with the same
-// configuration (see ContextCache) or named by -model.
+// configuration (see ContextCache) or named by -model, in any thread.
 import COpenSSL
 
-final class SSLContext {
+final class SSLContext: @unchecked Sendable {
     /// SSL_CTX*, owned here and freed in deinit.
     let ctx: OpaquePointer
     let isServer: Bool
     /// The latest client session per server name, for resumption via -model.
-    /// Each SSL_SESSION* holds one reference, dropped when replaced or in deinit.
-    private var sessions: [String: OpaquePointer] = [:]
+    /// Each SSL_SESSION* holds one reference, dropped when replaced or in
+    /// deinit. Connections of several threads remember and resume sessions
+    /// of one context, hence the lock.
+    private let sessions = Locked<[String: OpaquePointer]>([:])
 
     init(ctx: OpaquePointer, isServer: Bool) {
         self.ctx = ctx
@@ -16,7 +18,7 @@ final class SSLContext {
     }
 
     deinit {
-        for s in sessions.values { SSL_SESSION_free(s) }
+        sessions.withLock { for s in $0.values { SSL_SESSION_free(s) } }
         SSL_CTX_free(ctx)
     }
 
@@ -24,9 +26,14 @@ final class SSLContext {
     func remember(session: OpaquePointer, for name: String) {
         guard SSL_SESSION_is_resumable(session) == 1 else { return }
         SSL_SESSION_up_ref(session)
-        if let old = sessions.updateValue(session, forKey: name) { SSL_SESSION_free(old) }
+        let old = sessions.withLock { $0.updateValue(session, forKey: name) }
+        if let old { SSL_SESSION_free(old) }
     }
 
-    /// The session to offer when connecting to `name`, if any (borrowed).
-    func session(for name: String) -> OpaquePointer? { sessions[name] }
+    /// A copy of the session to offer when connecting to `name`, if any;
+    /// the caller frees it. (OpenSSL marks a TLS 1.3 session as used, so
+    /// each connection gets its own copy.)
+    func sessionCopy(for name: String) -> OpaquePointer? {
+        sessions.withLock { $0[name].flatMap { SSL_SESSION_dup($0) } }
+    }
 }

@@ -10,10 +10,11 @@ final class TlsChannel {
     private(set) var channel: Tcl_Channel?
     /// The channel directly below ours.
     let parent: Tcl_Channel
-    let interp: TclInterp
     let connection: Connection
     let name: String
-    let options: TlsOptions
+    /// The options; their scripts are Tcl objects of the thread that holds
+    /// the channel (see leaveThread/enterThread).
+    private(set) var options: TlsOptions
 
     private(set) var blocking: Bool
     private var watchMask: Int32 = 0
@@ -34,7 +35,7 @@ final class TlsChannel {
     private init(parent: Tcl_Channel, pushback: Int, interp: TclInterp, name: String, options: TlsOptions,
                  context: SSLContext, blocking: Bool) throws {
         self.parent = parent
-        self.interp = interp
+        self.bound = LoadedInterps.entry(for: interp)
         self.name = name
         self.options = options
         self.blocking = blocking
@@ -78,7 +79,6 @@ final class TlsChannel {
             throw TclError.fromInterp
         }
         ch.channel = top
-        tcl.pointee.tcl_Preserve!(UnsafeMutableRawPointer(interp))
         return chanName
     }
 
@@ -120,7 +120,7 @@ final class TlsChannel {
         guard let channel else { return }
         guard write else { return try closeParent(TCL_CLOSE_READ) }
         if tcl.pointee.tcl_Flush!(channel) != TCL_OK {
-            throw TclError("error flushing \"\(name)\": \(String(cString: tcl.pointee.tcl_PosixError!(interp)!).lowercased())")
+            throw TclError("error flushing \"\(name)\": \(posixMessage())")
         }
         halfClosePending = true
         if blocking { _ = try handshakeCommand() } else { _ = handshakeStep() }
@@ -141,8 +141,13 @@ final class TlsChannel {
         let e = ParentChannel.close(parent, interp, direction)
         if e != 0 {
             tcl.pointee.tcl_SetErrno!(e)
-            throw TclError("error closing \"\(name)\": \(String(cString: tcl.pointee.tcl_PosixError!(interp)!).lowercased())")
+            throw TclError("error closing \"\(name)\": \(posixMessage())")
         }
+    }
+
+    private func posixMessage() -> String {
+        guard let interp else { return String(cString: tcl.pointee.tcl_ErrnoMsg!(tcl.pointee.tcl_GetErrno!())!).lowercased() }
+        return String(cString: tcl.pointee.tcl_PosixError!(interp)!).lowercased()
     }
 
     /// Checks a pending half-close once the current event is over.
@@ -238,19 +243,20 @@ final class TlsChannel {
     /// http::registerError, which it reads for exactly this case.
     private func registerWithHTTP(_ message: String) {
         var info = Tcl_CmdInfo()
-        guard tcl.pointee.tcl_GetCommandInfo!(interp, "::http::registerError", &info) != 0 else { return }
+        guard let interp, tcl.pointee.tcl_GetCommandInfo!(interp, "::http::registerError", &info) != 0 else { return }
         Callbacks.invoke(interp, TclObjects.string("::http::registerError"),
                          [TclObjects.string(name), TclObjects.string(message)])
     }
 
     func notifyError(_ message: String) {
-        guard let command = options.command else { return }
+        guard let command = options.command, let interp else { return }
         Callbacks.invoke(interp, command.obj, [TclObjects.string("error"), TclObjects.string(name), TclObjects.string(message)])
     }
 
     // MARK: driver procs
 
     fileprivate func input(_ buf: UnsafeMutablePointer<CChar>, _ toRead: Int32, _ errorCode: inout Int32) -> Int32 {
+        bindIfMovedIn()
         if let e = requireEstablished() { if e == 0 { return 0 }; errorCode = e; return -1 }
         inOpenSSL = true
         defer { inOpenSSL = false }
@@ -275,6 +281,7 @@ final class TlsChannel {
 
     fileprivate func output(_ buf: UnsafePointer<CChar>, _ toWrite: Int32, _ errorCode: inout Int32) -> Int32 {
         if toWrite == 0 { return 0 }
+        bindIfMovedIn()
         // Once a failed handshake has been reported, output still queued in
         // Tcl is dropped, so that the script's close does not fail again.
         if case .failed = connection.state, failureReported { return toWrite }
@@ -296,6 +303,7 @@ final class TlsChannel {
     }
 
     fileprivate func watch(_ mask: Int32) {
+        bindIfMovedIn()
         watchMask = mask
         updateParentInterest()
         armTimerIfReadable()
@@ -351,6 +359,7 @@ final class TlsChannel {
     /// Close or unstack: close_notify, then let go of everything below.
     fileprivate func close() {
         guard !closed else { return }
+        restoreScripts()
         if let t = timer { tcl.pointee.tcl_DeleteTimerHandler!(t); timer = nil }
         if idleCheckScheduled { tcl.pointee.tcl_CancelIdleCall!(idleFired, Unmanaged.passUnretained(self).toOpaque()) }
         let peerLeftFirst = connection.peerClosed
@@ -371,7 +380,68 @@ final class TlsChannel {
         closed = true
         connection.detachTransport()
         channel = nil
-        tcl.pointee.tcl_Release!(UnsafeMutableRawPointer(interp))
+        bound = nil
+    }
+
+    // MARK: threads
+
+    /// The interpreter callbacks run in: the one that imported the channel;
+    /// after a move to another thread, an interpreter of that thread that
+    /// loaded the package and holds the channel now. nil when there is none
+    /// (callbacks are then skipped) or it was deleted. Not held with
+    /// Tcl_Preserve: a preserved interpreter is not deleted while its
+    /// thread exits, and its channels would then be closed twice.
+    private var bound: LoadedInterp?
+    var interp: TclInterp? {
+        if let b = bound, b.isUsable { return b.interp }
+        guard let channel else { return nil }
+        bound = LoadedInterps.holder(of: channel)
+        if bound != nil { movedIn = false }
+        return bound?.interp
+    }
+
+    /// Moved in from another thread, and no interpreter found yet. The
+    /// channel's first use here binds it (so that callbacks fired while it is
+    /// closed, after it left the interpreter, still find it).
+    private var movedIn = false
+    private func bindIfMovedIn() { if movedIn { _ = interp } }
+
+    /// The scripts' text after the channel left a thread.
+    private var movingScripts: TlsOptions.Scripts?
+
+    /// The scripts as objects of the current thread again.
+    private func restoreScripts() {
+        guard let scripts = movingScripts else { return }
+        movingScripts = nil
+        options.enterThread(scripts)
+    }
+
+    /// TCL_CHANNEL_THREAD_REMOVE, in the thread the channel leaves: nothing
+    /// of that thread (timer, idle call, notifier interest, Tcl objects)
+    /// stays tied to the channel. Tcl also calls this right before a close
+    /// or an unstack in the same thread; the interpreter stays bound (it is
+    /// used only from its own thread) and the scripts are made again there.
+    fileprivate func leaveThread() {
+        guard !closed, movingScripts == nil else { return }
+        if let t = timer { tcl.pointee.tcl_DeleteTimerHandler!(t); timer = nil }
+        if idleCheckScheduled {
+            tcl.pointee.tcl_CancelIdleCall!(idleFired, Unmanaged.passUnretained(self).toOpaque())
+            idleCheckScheduled = false
+        }
+        if !unstacking { ParentChannel.watch(parent, 0) }
+        movingScripts = options.leaveThread()
+    }
+
+    /// TCL_CHANNEL_THREAD_INSERT, in the thread that now holds the channel
+    /// (also when Tcl stacks it): the scripts become objects of this thread,
+    /// and what the channel was waiting for is watched from here.
+    fileprivate func enterThread() {
+        guard !closed, movingScripts != nil else { return }
+        restoreScripts()
+        movedIn = true
+        updateParentInterest()
+        armTimerIfReadable()
+        scheduleHalfCloseCheck()
     }
 }
 
@@ -484,6 +554,9 @@ enum TlsChannelType {
         }
         t.pointee.blockModeProc = { cd, mode in instance(cd).setBlocking(mode) }
         t.pointee.handlerProc = { cd, mask in instance(cd).handle(mask) }
+        t.pointee.threadActionProc = { cd, action in
+            if action == TCL_CHANNEL_THREAD_REMOVE { instance(cd).leaveThread() } else { instance(cd).enterThread() }
+        }
         return t
     }()
 }

@@ -33,16 +33,13 @@ final class TrustStore {
         o.caFile == nil && o.caDir == nil && o.caStore == nil && o.effectiveRequest
     }
 
-    nonisolated(unsafe) private static var cache: [String: TrustStore] = [:]
+    /// Shared by all threads: an X509_STORE is safe to use from several
+    /// threads once loaded (OpenSSL locks its lazy -cadir lookups).
+    private static let cache = LockedCache<TrustStore>(limit: 16)
 
     /// The store for these options, loaded on first use.
     static func shared(for o: TlsOptions) throws -> TrustStore {
-        let k = key(o)
-        if let s = cache[k] { return s }
-        let s = try load(o)
-        if cache.count >= 16 { cache.removeAll() }
-        cache[k] = s
-        return s
+        try cache.value(for: key(o)) { try load(o) }
     }
 
     private static func load(_ o: TlsOptions) throws -> TrustStore {
