@@ -135,7 +135,10 @@ final class Connection {
         case SSL_ERROR_WANT_READ:
             readBlocked = true
             return .wouldBlock
-        case SSL_ERROR_WANT_WRITE, SSL_ERROR_WANT_X509_LOOKUP, SSL_ERROR_WANT_CLIENT_HELLO_CB:
+        case SSL_ERROR_WANT_WRITE:
+            readBlocked = false  // it waits for the socket to take bytes, not to give them
+            return .wouldBlock
+        case SSL_ERROR_WANT_X509_LOOKUP, SSL_ERROR_WANT_CLIENT_HELLO_CB:
             return .wouldBlock
         default:
             let message = "handshake failed: " + failureReason()

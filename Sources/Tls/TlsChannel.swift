@@ -172,9 +172,11 @@ final class TlsChannel {
         inOpenSSL = false
         switch progress {
         case .done:
+            updateParentInterest()
             armTimerIfReadable()
             scheduleHalfCloseCheck()
         case .failed(let message):
+            updateParentInterest()
             if !notifiedFailure && !closed && !connection.peerLeftBeforeHello {
                 notifiedFailure = true
                 notifyError(message)
@@ -310,11 +312,17 @@ final class TlsChannel {
     }
 
     /// What the channel below must watch: the script's interest, plus
-    /// readability while a handshake waits for the peer.
+    /// readability while a handshake waits for the peer. While the handshake
+    /// waits to read, the socket's writability means nothing (it would only
+    /// wake the event loop again and again): the script's writable handler
+    /// runs when the handshake is over.
     private func updateParentInterest() {
         guard !closed else { return }
         var mask = watchMask
-        if mask != 0 || halfClosePending, connection.state == .handshaking { mask |= TCL_READABLE }
+        if connection.state == .handshaking {
+            if mask != 0 || halfClosePending { mask |= TCL_READABLE }
+            if connection.readBlocked { mask &= ~TCL_WRITABLE }
+        }
         ParentChannel.watch(parent, mask)
     }
 
