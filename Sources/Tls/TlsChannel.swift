@@ -203,18 +203,26 @@ final class TlsChannel {
         }
     }
 
-    /// For input and output: nil once established, else the errno to report;
-    /// 0 when the peer left before TLS began (input reads EOF, output is dropped).
-    private func requireEstablished() -> Int32? {
-        if closed { return EBADF }
+    /// Where input and output stand before they may touch the connection.
+    private enum Readiness {
+        case established
+        /// Not (yet) possible: the errno to report.
+        case unavailable(Int32)
+        /// The peer left before TLS began: input reads EOF, output is dropped.
+        case peerNeverSpoke
+    }
+
+    /// Drives the handshake as far as it goes for a read or write.
+    private func requireEstablished() -> Readiness {
+        if closed { return .unavailable(EBADF) }
         switch handshakeStep() {
-        case .done: return nil
-        case .wouldBlock: return closed ? EBADF : EAGAIN
-        case .failed where connection.peerLeftBeforeHello: return 0
+        case .done: return .established
+        case .wouldBlock: return .unavailable(closed ? EBADF : EAGAIN)
+        case .failed where connection.peerLeftBeforeHello: return .peerNeverSpoke
         case .failed(let message):
             reportError(message, ECONNABORTED)
             failureReported = true
-            return ECONNABORTED
+            return .unavailable(ECONNABORTED)
         }
     }
 
@@ -259,7 +267,11 @@ final class TlsChannel {
 
     fileprivate func input(_ buf: UnsafeMutablePointer<CChar>, _ toRead: Int32, _ errorCode: inout Int32) -> Int32 {
         bindIfMovedIn()
-        if let e = requireEstablished() { if e == 0 { return 0 }; errorCode = e; return -1 }
+        switch requireEstablished() {
+        case .established: break
+        case .peerNeverSpoke: return 0
+        case .unavailable(let e): errorCode = e; return -1
+        }
         inOpenSSL = true
         defer { inOpenSSL = false }
         let result = connection.read(buf, Int(toRead))
@@ -287,7 +299,11 @@ final class TlsChannel {
         // Once a failed handshake has been reported, output still queued in
         // Tcl is dropped, so that the script's close does not fail again.
         if case .failed = connection.state, failureReported { return toWrite }
-        if let e = requireEstablished() { if e == 0 { return toWrite }; errorCode = e; return -1 }
+        switch requireEstablished() {
+        case .established: break
+        case .peerNeverSpoke: return toWrite
+        case .unavailable(let e): errorCode = e; return -1
+        }
         inOpenSSL = true
         let result = blocking ? connection.writeAll(buf, Int(toWrite)) : connection.write(buf, Int(toWrite))
         inOpenSSL = false
