@@ -56,14 +56,9 @@ proc latencyWorkload {} {
 # ------------------------------------------------------------- worker side
 
 proc latency-server {} {
-    set server [listen {apply {{chan addr port} {set ::conn $chan}}}]
-    vwait ::conn
-    close $server
-    set chan $::conn
-    fconfigure $chan -blocking 1 -translation binary
-    if {![opt plain]} {
-        tls::handshake $chan
-    }
+    set chan [acceptOne]
+    fconfigure $chan -translation binary
+    handshakeUnlessPlain $chan
     # Each request: header lines up to the empty one, then Content-Length bytes.
     while {[gets $chan line] >= 0} {
         set length 0
@@ -83,15 +78,9 @@ proc latency-server {} {
 }
 
 proc latency-client {} {
-    if {[opt plain]} {
-        set chan [socket 127.0.0.1 [opt port]]
-    } else {
-        set chan [tls::socket {*}[noVerifyOptions] 127.0.0.1 [opt port]]
-    }
+    set chan [connectOne]
     fconfigure $chan -translation binary
-    if {![opt plain]} {
-        tls::handshake $chan
-    }
+    handshakeUnlessPlain $chan
     set count [opt count]
     latencyRequest $chan
     set start [clock microseconds]

@@ -59,6 +59,28 @@ proc listen {command} {
     return $server
 }
 
+# The one connection of a bulk or latency trial: accepted on a listening
+# socket that is closed at once (server), or made to it (client, not
+# verifying); blocking, and with TLS, its handshake done.
+proc acceptOne {} {
+    set server [listen {apply {{chan addr port} {set ::conn $chan}}}]
+    vwait ::conn
+    close $server
+    fconfigure $::conn -blocking 1
+    return $::conn
+}
+proc connectOne {} {
+    if {[opt plain]} {
+        return [socket 127.0.0.1 [opt port]]
+    }
+    return [tls::socket {*}[noVerifyOptions] 127.0.0.1 [opt port]]
+}
+proc handshakeUnlessPlain {chan} {
+    if {![opt plain]} {
+        tls::handshake $chan
+    }
+}
+
 # Workers exit when bench.tcl goes away; servers also answer commands.
 proc watchStdin {} {
     fileevent stdin readable {
@@ -122,15 +144,9 @@ proc writeBytes {chan total data} {
 }
 
 proc bulk-server {} {
-    set server [listen {apply {{chan addr port} {set ::conn $chan}}}]
-    vwait ::conn
-    close $server
-    set chan $::conn
-    fconfigure $chan -blocking 1
+    set chan [acceptOne]
     bulkSetup $chan
-    if {![opt plain]} {
-        tls::handshake $chan
-    }
+    handshakeUnlessPlain $chan
     set bytes [opt bytes]
     if {[opt mode] eq "send"} {
         set got [readBytes $chan $bytes]
@@ -150,15 +166,9 @@ proc bulk-server {} {
 }
 
 proc bulk-client {} {
-    if {[opt plain]} {
-        set chan [socket 127.0.0.1 [opt port]]
-    } else {
-        set chan [tls::socket {*}[noVerifyOptions] 127.0.0.1 [opt port]]
-    }
+    set chan [connectOne]
     bulkSetup $chan
-    if {![opt plain]} {
-        tls::handshake $chan
-    }
+    handshakeUnlessPlain $chan
     set data [bulkData]
     set bytes [opt bytes]
     if {[opt mode] eq "send"} {
