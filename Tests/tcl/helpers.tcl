@@ -34,6 +34,21 @@ namespace eval tlstest {
     variable counter 0
 }
 
+# The option names, written out rather than read from the package: what
+# tls::import accepts, and what tls::socket accepts, in the order their `bad
+# option` messages list them. The one place to update when an option is added
+# (load.test checks the package against it; compat.test builds the expected
+# messages from it).
+namespace eval tlstest {
+    variable importOptionNames [list {*}{-alpn -cadir -cafile -castore -cert -certfile -cipher -ciphersuites
+        -command -crldir -crlfile -dhparams -key -keyfile -model -nodelay -password -post_handshake
+        -request -require -securitylevel -security_level -server -servername -session_id -ssl2 -ssl3
+        -tls1 -tls1.1 -tls1.2 -tls1.3 -validatecommand -vcmd}]
+    # (-server is listed once, among tls::socket's own.)
+    variable socketOptionNames [concat {-async -myaddr -myport -autoservername -server} \
+        [lsearch -all -inline -not -exact $importOptionNames -server]]
+}
+
 # Our build first on auto_path, and exactly our version: a system tcl-tls
 # (Debian's 1.7) must never be the one under test.
 set auto_path [linsert $auto_path 0 $tlstest::build]
