@@ -36,7 +36,7 @@ var fuzzTargetList: [Target] = []
 if fuzz {
     fuzzTargetList.append(.target(
         name: "FuzzSupport",
-        dependencies: ["Tls", "CTcl"],
+        dependencies: ["Tls", "CTcl", "TclEmbedding"],
         path: "Tests/fuzz/Support",
         swiftSettings: [.unsafeFlags(["-Xcc", "-I" + tclInclude] + fuzzSanitize), .swiftLanguageMode(.v5)]))
     for name in fuzzTargets {
@@ -44,7 +44,7 @@ if fuzz {
         products.append(.executable(name: target, targets: [target]))
         fuzzTargetList.append(.executableTarget(
             name: target,
-            dependencies: ["Tls", "CTcl", "FuzzSupport"],
+            dependencies: ["Tls", "CTcl", "FuzzSupport", "TclEmbedding"],
             path: "Tests/fuzz/" + name,
             swiftSettings: [.unsafeFlags(["-Xcc", "-I" + tclInclude, "-parse-as-library"] + fuzzSanitize),
                             .swiftLanguageMode(.v5)],
@@ -52,6 +52,15 @@ if fuzz {
     }
 }
 let librarySanitize = fuzz ? fuzzSanitize + ["-enable-testing"] : []
+
+// A Tcl 8.6 interpreter with the package loaded, for the Swift tests and the
+// fuzz targets; not part of a shipped build (`make` builds every target, and
+// this one needs Tcl 8.6's embedding API).
+let embeddingTargets: [Target] = ship ? [] : [.target(
+    name: "TclEmbedding",
+    dependencies: ["Tls", "CTcl"],
+    path: "Tests/TclEmbedding",
+    swiftSettings: [.unsafeFlags(["-Xcc", "-I" + tclInclude] + (fuzz ? fuzzSanitize : [])), .swiftLanguageMode(.v5)])]
 
 let package = Package(
     name: "tls",
@@ -69,10 +78,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TlsTests",
-            dependencies: ["Tls", "CTcl"],
+            dependencies: ["Tls", "CTcl"] + embeddingTargets.map { .target(name: $0.name) },
             path: "Tests/TlsTests",
             swiftSettings: [.unsafeFlags(["-Xcc", "-I" + tclInclude]), .swiftLanguageMode(.v5)],
             linkerSettings: [.unsafeFlags(["-L", tclLibDir, "-ltcl8.6"])]
         ),
-    ] + fuzzTargetList
+    ] + embeddingTargets + fuzzTargetList
 )

@@ -33,7 +33,7 @@ export ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
 suite() {  # name, tclsh, scratch path, library file name, swift env
   name=$1 sh=$2 scratch=$3 lib=$4 senv=$5
   echo "== building $scratch"
-  env $senv swift build -c debug --scratch-path "$scratch" $flags 2>&1 | grep -E 'error' && return 1
+  env $senv swift build -c debug --product tls --scratch-path "$scratch" $flags 2>&1 | grep -E 'error' && return 1
   out=build/asan/$name
   rm -rf "$out"; mkdir -p "$out/lib/tls"
   cp build/tls/pkgIndex.tcl build/tls/tls.tcl "$out/lib/tls/"

@@ -1,19 +1,11 @@
-// The one Tcl interpreter of a libFuzzer process, with the package loaded
-// (`load {} Tls` fills the stubs table the library calls Tcl through). The
-// fuzz executables link the real libtcl; the shipped library never does.
+// The one Tcl interpreter of a libFuzzer process, with the package loaded,
+// and libFuzzer's driver for executables whose main SwiftPM names.
 import CTcl
+import TclEmbedding
 @testable import Tls
 
 public enum FuzzInterp {
-    public static let interp: OpaquePointer = {
-        Tcl_FindExecutable(nil)
-        let interp = Tcl_CreateInterp()!
-        Tcl_StaticPackage(nil, "Tls", { Tls_Init($0) }, { Tls_SafeInit($0) })
-        guard Tcl_EvalEx(interp, "load {} Tls", -1, 0) == TCL_OK else {
-            fatalError("load {} Tls: \(String(cString: Tcl_GetStringResult(interp)))")
-        }
-        return interp
-    }()
+    public static let interp: OpaquePointer = EmbeddedTcl.interpreterWithPackage()
 
     /// Reads every byte of a value's string form and drops the value: makes the
     /// sanitizer look at all of what a script would see.

@@ -34,11 +34,17 @@ if {$opt(-sanitize)} {
     set env(TLS_BUILD_DIR) [file join $root build]
 }
 
-proc replay {seed} {
+# The command that runs one seed, as a list of words.
+proc command {seed} {
     global envPrefix tclsh here opt env
     set e [expr {$opt(-sanitize) ? $envPrefix : [list env TLS_BUILD_DIR=$env(TLS_BUILD_DIR)]}]
     if {[info exists env(TLS_FUZZ_AVOID)]} { lappend e TLS_FUZZ_AVOID=$env(TLS_FUZZ_AVOID) }
     return [concat $e [list $tclsh [file join $here driver.tcl] $seed $opt(-steps)]]
+}
+
+# The same, written for a shell (words with blanks in single quotes): the replay line.
+proc replay {seed} {
+    join [lmap w [command $seed] {expr {[regexp {[\s{}"$]} $w] ? "'$w'" : $w}}] " "
 }
 
 # The verdict on one finished child: "" when clean, else the reason.
@@ -81,7 +87,7 @@ proc launch {} {
     while {$running < $opt(-jobs)} {
         set seed [nextSeed]
         if {$seed eq ""} { break }
-        set cmd [concat [list timeout -s KILL [expr {$opt(-bound) + 5}] timeout $opt(-bound)] [replay $seed]]
+        set cmd [concat [list timeout -s KILL [expr {$opt(-bound) + 5}] timeout $opt(-bound)] [command $seed]]
         set h [open |[concat $cmd [list 2>@1]] r]
         fconfigure $h -blocking 0 -translation binary
         set ::out($h) ""
