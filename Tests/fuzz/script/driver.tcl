@@ -235,6 +235,10 @@ proc client {i port} {
         set chan [socket 127.0.0.1 $port]
         interp transfer {} $chan $i
         interp eval $i [list tls::import $chan {*}$opts]
+        # (fconfigure is hidden there: the master makes it non-blocking.)
+        interp invokehidden $i fconfigure $chan -blocking 0
+        note "client $how $chan in {$i}"
+        return $chan
     } elseif {$how eq "socket"} {
         set chan [interp eval $i [list tls::socket {*}[pick {{} -async}] {*}$opts 127.0.0.1 $port]]
     } else {
@@ -305,7 +309,7 @@ proc scenario {} {
             act { catch {interp eval $i [list act $chan step$step]} }
             wait { wait [pick {1 10 50}] }
             interp {
-                if {$i ne "" && [chance 0.3]} {
+                if {$i ne "" && [chance 0.6]} {
                     note "interp delete $i (holds $chan)"
                     interp delete $i
                     set chan ""
