@@ -22,124 +22,18 @@ set haveThread [expr {![catch {package require Thread}]}]
 # Known findings to steer around while they stand (see the actions below):
 # "callback-update" (/work/findings/001), "unimport" (002), "callback-close" (003).
 set avoid [expr {[info exists env(TLS_FUZZ_AVOID)] ? $env(TLS_FUZZ_AVOID) : ""}]
+# (for peer-server.tcl)
+set env(TLS_BUILD_DIR) $build
+set env(TLS_TEST_PKI) $pkidir
 fconfigure stdout -buffering line
 proc pki {name} { file join $::pkidir $name }
 
-# The procs every interpreter that holds a channel needs (the main one, a
-# child): random choices, the callbacks and the actions they take.
-set lib {
-    proc pick {items} { lindex $items [expr {int(rand() * [llength $items])}] }
-    proc chance {p} { expr {rand() < $p} }
-    proc note {args} { puts "  [join $args]" }
-
-    # Random data: text, binary, sometimes big enough to span TLS records.
-    proc data {} {
-        switch [pick {line line bin big}] {
-            line { return "hello [expr {int(rand() * 1e6)}]\n" }
-            bin { return [binary format c* [lmap i [lrepeat [expr {1 + int(rand() * 64)}] 0] {expr {int(rand() * 256) - 128}}]] }
-            big { return [string repeat "0123456789abcdef" [expr {1 + int(rand() * 4096)}]] }
-        }
-    }
-
-    # One thing a script may do to a channel; errors are part of the game.
-    proc act {chan {where main}} {
-        set a [pick {none none puts flush read gets fconfigure fconfigure status connection
-                     handshake closewrite closeread close unimport fileevent later update error}]
-        note "$where: $a $chan"
-        switch $a {
-            none {}
-            puts { catch {puts -nonewline $chan [data]} }
-            flush { catch {flush $chan} }
-            read { if {![blocking $chan]} { catch {read $chan [expr {1 + int(rand() * 70000)}]} } }
-            gets { if {![blocking $chan]} { catch {gets $chan} } }
-            fconfigure { catch {fconfigure $chan {*}[randomConfig]} }
-            status { catch {tls::status $chan}; catch {tls::status -local $chan} }
-            connection { catch {tls::connection $chan} }
-            handshake { if {![blocking $chan]} { catch {tls::handshake $chan} } }
-            closewrite - closeread - close {
-                # Closes inside callbacks after a half-close: findings/003 while it stands.
-                if {[string match step* $where] || "callback-close" ni $::avoid} {
-                    catch {close $chan {*}[dict get {closewrite write closeread read close {}} $a]}
-                }
-            }
-            unimport {
-                # Callbacks that close the channel during an unimport: findings/002 while it stands.
-                if {"unimport" ni $::avoid} { catch {tls::unimport $chan} }
-            }
-            fileevent { catch {fileevent $chan [pick {readable writable}] [pick [list {} [list onEvent $chan]]]} }
-            later { after [pick {0 0 1 5}] [list act $chan later] }
-            update {
-                # A nested event loop inside a callback: findings/001 (a livelock) while it stands.
-                if {[chance 0.3] && !(![string match step* $where] && "callback-update" in $::avoid)} { catch {update} }
-            }
-            error { error "fuzz: a script error in $where" }
-        }
-    }
-
-    # A blocking read could wait for ever on a quiet peer: reads are only done non-blocking.
-    proc blocking {chan} { expr {[catch {fconfigure $chan -blocking} b] || $b} }
-
-    proc randomConfig {} {
-        set c {}
-        # Blocking only where the peer always answers (see the driver).
-        if {[chance 0.3]} { lappend c -blocking [expr {$::blockingOk && [chance 0.3]}] }
-        if {[chance 0.3]} { lappend c -buffering [pick {none line full}] }
-        if {[chance 0.3]} { lappend c -translation [pick {auto binary lf crlf {binary lf} {crlf binary}}] }
-        if {[chance 0.3]} { lappend c -encoding [pick {utf-8 binary iso8859-1 ascii}] }
-        if {[chance 0.1]} { lappend c -buffersize [pick {1 10 4096 1000000}] }
-        return $c
-    }
-
-    proc onEvent {chan} {
-        if {[catch {eof $chan} e] || $e} { catch {close $chan}; return }
-        act $chan fileevent
-        if {[chance 0.5] && ![blocking $chan]} { catch {read $chan} }
-    }
-
-    # -command: info, error, session, message ...
-    proc onCommand {kind args} {
-        set chan [lindex $args 0]
-        if {[chance 0.4]} { act $chan "command $kind" }
-        if {[chance 0.05]} { error "fuzz: -command fails" }
-    }
-
-    # -validatecommand: verify, hello, sni, alpn; the answer is random too.
-    proc onValidate {kind chan args} {
-        if {[chance 0.4]} { act $chan "validate $kind" }
-        if {$kind eq "verify" && [lindex $args 2] && [chance 0.8]} { return 1 }
-        return [pick {1 1 1 1 0 2 bogus}]
-    }
-
-    proc onPassword {args} {
-        if {[chance 0.1]} { error "fuzz: no password" }
-        return [pick {secret secret secret wrong}]
-    }
-
-    # Random tls::import options, for a client or a server.
-    proc tlsOptions {server} {
-        set o {}
-        if {$server} {
-            if {[chance 0.3]} {
-                lappend o -certfile [pki server.pem] -keyfile [pki encrypted.key] -password onPassword
-            } else {
-                lappend o -certfile [pki server.pem] -keyfile [pki server.key]
-            }
-            if {[chance 0.3]} { lappend o -request 1 -require [chance 0.3] -cafile [pki ca.pem] }
-        } else {
-            lappend o -cafile [pki ca.pem] -servername [pick {localhost localhost wrong.example 127.0.0.1}]
-            if {[chance 0.3]} { lappend o -certfile [pki client.pem] -keyfile [pki client.key] }
-            if {[chance 0.3]} { lappend o -request 0 }
-        }
-        if {[chance 0.6]} { lappend o -command onCommand }
-        if {[chance 0.5]} { lappend o -validatecommand onValidate }
-        if {[chance 0.3]} { lappend o -alpn [pick {h2 {h2 http/1.1} http/1.1 x}] }
-        if {[chance 0.2]} { lappend o -tls1.3 0 }
-        if {[chance 0.1]} { lappend o -tls1.2 0 }
-        if {[chance 0.1]} { lappend o -cipher [pick {ECDHE-RSA-AES128-GCM-SHA256 HIGH DEFAULT}] }
-        return $o
-    }
-}
-eval $lib
+# The procs every interpreter that holds a channel needs: library.tcl
+# (a safe child gets its text: it cannot source).
+set f [open [file join $here library.tcl]]
+set libText [read $f]
+close $f
+eval $libText
 proc pki {name} { file join $::pkidir $name }
 set blockingOk 0
 set chans {}
@@ -184,6 +78,32 @@ proc serverRead {chan} {
     if {[chance 0.1]} { act $chan server }
 }
 
+# Our server in a child process (peer-server.tcl); its port, or a closed one.
+proc childServer {} {
+    set h [open |[list timeout -k 2 20 [info nameofexecutable] [file join $::here peer-server.tcl] $::seed 2>@1] r]
+    lappend ::procs $h
+    set port [freePort]
+    if {[gets $h line] > 0 && [regexp {^PORT ([0-9]+)} $line -> p]} { set port $p } else { note "child server: $line" }
+    fconfigure $h -blocking 0
+    fileevent $h readable [list peerOutput $h]
+    return $port
+}
+
+# The child peer's output goes to ours (run.tcl looks for sanitizer reports
+# there); its death by a signal is reported as a crash of the run.
+proc peerOutput {h} {
+    if {![catch {read $h} d]} { puts -nonewline $d }
+    if {![eof $h]} return
+    fconfigure $h -blocking 1
+    if {[catch {close $h} msg opts]} {
+        lassign [dict get $opts -errorcode] kind - code
+        if {($kind eq "CHILDSTATUS" && $code in {132 134 135 136 139}) ||
+            ($kind eq "CHILDKILLED" && $code ni {SIGTERM SIGKILL})} {
+            puts "PEER-CRASHED: $kind $code"
+        }
+    }
+}
+
 # A plain server that misbehaves: stalls, resets, sends garbage, or relays
 # to our TLS server and then cuts or corrupts the stream mid-way.
 proc badServer {mode} {
@@ -200,7 +120,7 @@ proc badAccept {mode target chan host port} {
         stall {}
         reset { after [pick {0 10 50}] [list catch [list close $chan]] }
         garbage {
-            catch {puts -nonewline $chan [binary format c* [lmap i [lrepeat [expr {1 + int(rand() * 3000)}] 0] {expr {int(rand() * 256) - 128}}]]}
+            catch {puts -nonewline $chan [randomBytes [expr {1 + int(rand() * 3000)}]]}
             if {[chance 0.5]} { after 20 [list catch [list close $chan]] }
         }
         cut - corrupt {
@@ -219,7 +139,7 @@ proc relay {from to mode limit} {
     incr relayed($from) [string length $d]
     if {$relayed($from) > $limit} {
         if {$mode eq "cut"} { catch {close $from}; catch {close $to}; return }
-        set d [binary format c* [lmap i [lrepeat [string length $d] 0] {expr {int(rand() * 256) - 128}}]]
+        set d [randomBytes [string length $d]]
     }
     catch {puts -nonewline $to $d}
 }
@@ -261,7 +181,7 @@ proc childInterp {} {
         interp eval $i [list set auto_path $::auto_path]
         interp eval $i {package require -exact tls 2.1.0}
     }
-    interp eval $i $::lib
+    interp eval $i $::libText
     interp eval $i [list expr srand($::seed + 1)]
     interp eval $i [list set blockingOk $::blockingOk]
     interp eval $i [list set avoid $::avoid]
@@ -273,10 +193,10 @@ proc childInterp {} {
 proc scenario {} {
     global seed maxSteps haveThread
     expr {srand($seed)}
-    set peer [pick {ours ours sserver sclient stall reset garbage cut corrupt}]
+    set peer [pick {ours ours child sserver sclient stall reset garbage cut corrupt}]
     puts "seed $seed peer $peer"
     # Blocking I/O only where the peer is another process that always answers.
-    set ::blockingOk [expr {$peer eq "sserver"}]
+    set ::blockingOk [expr {$peer in {sserver child}}]
     set i {}
     if {$peer eq "sclient"} {
         # We are the server; openssl s_client sends lines and reads.
@@ -295,6 +215,8 @@ proc scenario {} {
             after 150
         } elseif {$peer eq "ours"} {
             set port [ourServer]
+        } elseif {$peer eq "child"} {
+            set port [childServer]
         } else {
             set port [badServer $peer]
         }
@@ -338,7 +260,7 @@ proc transfer {chan} {
     thread::send $t [list set auto_path $::auto_path]
     thread::send $t [list set pkidir $::pkidir]
     thread::send $t {package require -exact tls 2.1.0; proc pki {name} { file join $::pkidir $name }}
-    thread::send $t $::lib
+    thread::send $t $::libText
     thread::send $t [list set blockingOk 0]
     thread::send $t [list set avoid $::avoid]
     thread::send $t [list expr srand($::seed + 2)]

@@ -52,6 +52,7 @@ proc verdict {output status} {
     if {[regexp {ERROR: (AddressSanitizer|LeakSanitizer)[^\n]*} $output m]} { return $m }
     if {[regexp {runtime error:[^\n]*} $output m]} { return "UBSan $m" }
     if {[regexp {(?i)\npanic|Tcl_Panic|alloc: invalid block} $output m]} { return "Tcl panic" }
+    if {[regexp {PEER-CRASHED[^\n]*} $output m]} { return "our server in the child peer: $m" }
     lassign $status kind code
     if {$kind eq "CHILDKILLED"} { return "killed by $code" }
     if {$kind eq "CHILDSTATUS" && $code == 124} { return "hang (past $::opt(-bound) s)" }
