@@ -9,6 +9,8 @@ final class Connection {
     let ssl: OpaquePointer
     let context: SSLContext
     let isServer: Bool
+    /// The host name the peer's certificate must match (a verifying client's -servername).
+    let expectedHost: String?
     /// The channel below; the BIO borrows it, detachTransport cuts it off.
     let transport: Transport
 
@@ -48,6 +50,7 @@ final class Connection {
         self.ssl = ssl
         self.context = context
         self.isServer = o.server
+        self.expectedHost = !o.server && o.effectiveRequest ? o.serverName : nil
         self.transport = transport
         let bio = ChannelBIO.make(transport)
         SSL_set_bio(ssl, bio, bio)
@@ -148,18 +151,14 @@ final class Connection {
         }
     }
 
-    /// Why the handshake failed, in OpenSSL's words.
+    /// Why the handshake failed, in OpenSSL's words and what they mean here.
     private func failureReason() -> String {
         let errno = transport.lastErrno
-        guard var reason = SSLErrors.reason() else {
+        guard let reason = SSLErrors.reason() else {
             if errno != 0 && errno != EAGAIN { return String(cString: strerror(errno)).lowercased() }
             return "connection closed by peer"
         }
-        let verify = SSL_get_verify_result(ssl)
-        if reason.contains("certificate verify failed") && verify != X509_V_OK {
-            reason += " due to \"\(String(cString: X509_verify_cert_error_string(verify)))\""
-        }
-        return reason
+        return HandshakeFailure(ssl: ssl, expectedHost: expectedHost, firstBytes: transport.firstBytes).explain(reason)
     }
 
     // The error queue is drained after every failure, so the hot path need

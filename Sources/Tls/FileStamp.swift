@@ -16,6 +16,19 @@ enum FileStamp {
             throw TclError("couldn't open \"\(path)\": \(reason)", errorCode: ["POSIX", "ENOENT", reason])
         }
     }
+
+    /// Like requireReadable, and the path must be a directory (`directory`)
+    /// or not one, as `option` expects; the message names the option
+    /// (`sibling`) that takes the other kind.
+    static func requireReadable(_ path: String, option: String, directory: Bool, sibling: String) throws {
+        try requireReadable(path)
+        var st = stat()
+        guard stat(path, &st) == 0 else { return }
+        let isDirectory = st.st_mode & S_IFMT == S_IFDIR
+        if isDirectory == directory { return }
+        let what = directory ? "not a directory (a file goes with \(sibling))" : "a directory (a directory goes with \(sibling))"
+        throw TclError("bad \(option) \"\(path)\": \(what)")
+    }
 }
 
 enum Environment {

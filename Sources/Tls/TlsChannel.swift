@@ -52,6 +52,10 @@ final class TlsChannel {
         guard mode & (TCL_READABLE | TCL_WRITABLE) == (TCL_READABLE | TCL_WRITABLE) else {
             throw TclError("channel \"\(chanName)\" must be open for reading and writing")
         }
+        // TLS on TLS would wait for a handshake the peer never starts.
+        if tcl.pointee.tcl_GetChannelType!(tcl.pointee.tcl_GetTopChannel!(bottom)) == UnsafePointer(TlsChannelType.pointer) {
+            throw TclError("channel \"\(chanName)\" already has TLS: tls::import it only once (tls::unimport removes TLS)")
+        }
         let context: SSLContext
         if let model = options.model {
             context = try find(interp, model).connection.context

@@ -51,11 +51,11 @@ final class TrustStore {
             SSLErrors.clear()
         }
         if let f = o.caFile {
-            try FileStamp.requireReadable(f)
+            try FileStamp.requireReadable(f, option: "-cafile", directory: false, sibling: "-cadir")
             guard X509_STORE_load_file(store, f) == 1 else { throw SSLErrors.error("error loading CA file \"\(f)\"") }
         }
         if let d = o.caDir {
-            try FileStamp.requireReadable(d)
+            try FileStamp.requireReadable(d, option: "-cadir", directory: true, sibling: "-cafile")
             guard X509_STORE_load_path(store, d) == 1 else { throw SSLErrors.error("error loading CA directory \"\(d)\"") }
         }
         if let s = o.caStore {
@@ -63,14 +63,14 @@ final class TrustStore {
         }
         if o.crlFile != nil || o.crlDir != nil {
             if let f = o.crlFile {
-                try FileStamp.requireReadable(f)
+                try FileStamp.requireReadable(f, option: "-crlfile", directory: false, sibling: "-crldir")
                 guard let lookup = X509_STORE_add_lookup(store, X509_LOOKUP_file()),
                       X509_load_crl_file(lookup, f, X509_FILETYPE_PEM) > 0 else {
                     throw SSLErrors.error("error loading CRL file \"\(f)\"")
                 }
             }
             if let d = o.crlDir {
-                try FileStamp.requireReadable(d)
+                try FileStamp.requireReadable(d, option: "-crldir", directory: true, sibling: "-crlfile")
                 guard X509_STORE_load_path(store, d) == 1 else { throw SSLErrors.error("error loading CRL directory \"\(d)\"") }
             }
             _ = X509_STORE_set_flags(store, UInt(X509_V_FLAG_CRL_CHECK))
