@@ -126,7 +126,7 @@ enum ContextBuilder {
     }
 }
 
-/// The bounds of a server context's session cache (see README, Session resumption).
+/// The bounds of a server context's session cache (see the manual, SESSION RESUMPTION).
 enum ServerSessionCache {
     static let maxSessions = 1024
     /// Also the lifetime a TLS 1.3 ticket is issued with.

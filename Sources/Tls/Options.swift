@@ -1,5 +1,5 @@
 // The options of tls::import (and tls::socket, tls::init): one table drives
-// parsing, the `bad option` message, ::tls::importOptions and the README list.
+// parsing, the `bad option` message, ::tls::importOptions and the manual's option list.
 
 /// Everything a script said about one TLS channel.
 struct TlsOptions {
