@@ -22,6 +22,7 @@ enum ContextBuilder {
         if let p = o.postHandshake { parts.append("pha:\(p)") }
         parts.append("keylog:\(Environment.get("SSLKEYLOGFILE") ?? "")")
         parts.append("trust:" + TrustStore.key(o))
+        if o.server { parts += serverExtrasKey(o) }
         return parts.joined(separator: "|")
     }
 
@@ -81,7 +82,8 @@ enum ContextBuilder {
             _ = tls_SSL_CTX_set_session_cache_mode(ctx, Int(SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE))
         }
         if o.postHandshake == true { SSL_CTX_set_post_handshake_auth(ctx, 1) }
-        HandshakeCallbacks.install(on: ctx, server: o.server)
+        if o.server { try loadServerExtras(context, o, interp: interp) }
+        HandshakeCallbacks.install(on: context)
         if Environment.get("SSLKEYLOGFILE") != nil { KeyLog.install(on: ctx) }
         return context
     }
@@ -116,6 +118,28 @@ enum ContextBuilder {
         if o.cert != nil || o.certFile != nil || o.key != nil || o.keyFile != nil {
             guard SSL_CTX_check_private_key(ctx) == 1 else {
                 throw SSLErrors.error("private key does not match the certificate")
+            }
+        }
+    }
+
+    // -ocspresponse, -ticketkeys and -sni: servers only (clients ignore them,
+    // as they ignore -dhparams, so that tls::init defaults suit both).
+    private static func serverExtrasKey(_ o: TlsOptions) -> [String] {
+        var parts: [String] = []
+        if let f = o.ocspResponse { parts.append("ocspresponse:\(FileStamp.of(f))") }
+        if let f = o.ticketKeys { parts.append("ticketkeys:\(FileStamp.of(f))") }
+        for host in o.sni { parts.append("sni:\(host.pattern)=[\(key(host.options(from: o)))]") }
+        return parts
+    }
+
+    private static func loadServerExtras(_ context: SSLContext, _ o: TlsOptions, interp: TclInterp) throws {
+        if let f = o.ocspResponse { context.ocspResponse = try OcspStatus.readResponse(f) }
+        if let f = o.ticketKeys { context.ticketKeys = try TicketKeys(file: f) }
+        context.virtualHosts = try o.sni.map { host in
+            do {
+                return (host, try ContextCache.context(for: host.options(from: o), interp: interp))
+            } catch let e as TclError where e.message != nil {
+                throw TclError("-sni \(host.pattern): \(e.message ?? "error")", errorCode: e.errorCode)
             }
         }
     }
