@@ -59,6 +59,8 @@ static inline void tls_BIO_clear_retry_flags(BIO *b) { BIO_clear_retry_flags(b);
 /* Stacks */
 static inline int tls_sk_X509_num(const STACK_OF(X509) *s) { return sk_X509_num(s); }
 static inline X509 *tls_sk_X509_value(const STACK_OF(X509) *s, int i) { return sk_X509_value(s, i); }
+static inline int tls_sk_X509_push(STACK_OF(X509) *s, X509 *x) { return sk_X509_push(s, x); }
+static inline void tls_sk_X509_free_all(STACK_OF(X509) *s) { sk_X509_pop_free(s, X509_free); }
 static inline int tls_sk_X509_NAME_num(const STACK_OF(X509_NAME) *s) { return sk_X509_NAME_num(s); }
 static inline X509_NAME *tls_sk_X509_NAME_value(const STACK_OF(X509_NAME) *s, int i) { return sk_X509_NAME_value(s, i); }
 static inline int tls_sk_SSL_CIPHER_num(const STACK_OF(SSL_CIPHER) *s) { return sk_SSL_CIPHER_num(s); }

@@ -91,15 +91,21 @@ enum OcspStatus {
             return result
         }
         let store = SSL_CTX_get_cert_store(SSL_get_SSL_CTX(ssl))
-        guard OCSP_basic_verify(basic, chain, store, 0) == 1 else {
-            result.error = "OCSP response does not verify: " + (SSLErrors.reason() ?? "bad signature")
-            return result
-        }
         guard let issuer = issuer(of: leaf, chain: chain, store: store) else {
             result.error = "issuer of the peer certificate not found"
             return result
         }
         defer { X509_free(issuer) }
+        // The issuer may sign the response itself without including its
+        // certificate; when it is a trusted root, the peer's chain lacks it.
+        guard let candidates = X509_chain_up_ref(chain) else { return result }
+        defer { tls_sk_X509_free_all(candidates) }
+        X509_up_ref(issuer)
+        if tls_sk_X509_push(candidates, issuer) == 0 { X509_free(issuer) }
+        guard OCSP_basic_verify(basic, candidates, store, 0) == 1 else {
+            result.error = "OCSP response does not verify: " + (SSLErrors.reason() ?? "bad signature")
+            return result
+        }
         guard let id = OCSP_cert_to_id(nil, leaf, issuer) else {
             result.error = "could not make the OCSP certificate id"
             return result
