@@ -1,12 +1,15 @@
 // Files named by options: readable-or-a-clear-error, and a stamp (inode, size,
-// modification time) so caches notice when a file changes.
+// modification and change times) so caches notice when a file changes.
 import Glibc
 
 enum FileStamp {
     static func of(_ path: String) -> String {
         var st = stat()
         guard stat(path, &st) == 0 else { return "\(path)#missing" }
-        return "\(path)#\(st.st_ino):\(st.st_size):\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
+        // The change time too: `cp -p` or Tcl's `file copy` over a file of
+        // the same size may keep the inode and set a whole-second mtime that
+        // equals the old one; no one can set the change time.
+        return "\(path)#\(st.st_ino):\(st.st_size):\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec):\(st.st_ctim.tv_sec).\(st.st_ctim.tv_nsec)"
     }
 
     /// Throws Tcl's usual `couldn't open "path": reason` unless the file can be read.
