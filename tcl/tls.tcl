@@ -39,14 +39,10 @@ proc ::tls::init {args} {
 namespace eval ::tls {
     variable knownOptions {}
     variable knownServerOptions {}
-    variable knownClientOptions {}
     foreach name [concat $socketFlagOptions $socketValueOptions $serverSocketOptions $ownOptions $importOptions] {
         dict set knownOptions $name {}
         if {$name ni {-async -myport}} {
             dict set knownServerOptions $name {}
-        }
-        if {$name ni $serverSocketOptions} {
-            dict set knownClientOptions $name {}
         }
     }
     unset -nocomplain name
@@ -57,14 +53,14 @@ namespace eval ::tls {
 proc ::tls::CheckOption {option {server 0}} {
     variable knownOptions
     variable knownServerOptions
-    variable knownClientOptions
-    set table [dict get [list all $knownOptions 1 $knownServerOptions 0 $knownClientOptions] $server]
+    set table [expr {$server eq "1" ? $knownServerOptions : $knownOptions}]
     if {![dict exists $table $option]} {
         set known [dict keys $table]
         set last [lindex $known end]
         return -code error -errorcode [list TLS OPTION $option] \
             "bad option \"$option\": must be one of [join [lrange $known 0 end-1] {, }], or $last"
     }
+
 }
 
 # Refuses a server socket option the running Tcl's socket command lacks
@@ -163,6 +159,10 @@ proc ::tls::socket {args} {
                 set servername $value
             }
             -reuseaddr - -reuseport {
+                if {!$server} {
+                    return -code error -errorcode [list TLS OPTION $option] \
+                        "bad option \"$option\": not valid for clients"
+                }
                 CheckSocketOption $option
                 dict set socketOptions $option $value
             }
