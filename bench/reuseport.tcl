@@ -18,25 +18,7 @@ proc reuseportTrial {processes tclsh9} {
             libdir [implLibdir ours] version [implVersion ours] cert $cert key $key ticketkeys $keys]]
         expect $server listening 30000
     }
-    set clients {}
-    foreach c {1 2} {
-        set chan [spawnCommand [list $::tclsh [file join $::here threaded-client.tcl] port $port \
-            count [expr {$::threadedRequests / 2}] concurrency 8 \
-            libdir [implLibdir ours] version [implVersion ours]]]
-        expect $chan ready 30000
-        lappend clients $chan
-    }
-    set start [clock microseconds]
-    foreach chan $clients { send $chan go }
-    set completed 0
-    foreach chan $clients {
-        lassign [expect $chan done 120000] -> ok failed
-        if {$failed > 0} {
-            error "$failed of [expr {$ok + $failed}] requests failed"
-        }
-        incr completed $ok
-    }
-    return [expr {$completed / (([clock microseconds] - $start) / 1e6)}]
+    threadedClients $port
 }
 
 proc reuseportWorkload {} {
