@@ -1,0 +1,48 @@
+// VirtualHost: which -sni entry serves a name, and what its options become.
+import XCTest
+@testable import Tls
+
+final class VirtualHostTests: XCTestCase {
+    private func host(_ pattern: String, certFile: String = "c.pem") -> VirtualHost {
+        var o = TlsOptions()
+        o.certFile = certFile
+        return VirtualHost(pattern: pattern, overrides: o)
+    }
+
+    func testWildcardMatchesExactlyOneLabel() {
+        let wild = host("*.example.com")
+        XCTAssertTrue(wild.matches("www.example.com"))
+        XCTAssertFalse(wild.matches("example.com"))
+        XCTAssertFalse(wild.matches("a.b.example.com"))
+        XCTAssertFalse(wild.matches(".example.com"))
+        XCTAssertFalse(wild.matches("wwwexample.com"))
+    }
+
+    func testExactNamesWinOverWildcardsWhateverTheOrder() {
+        let hosts = [host("*.example.com"), host("www.example.com"), host("other.test")]
+        XCTAssertEqual(VirtualHost.lookup(hosts, "www.example.com"), 1)
+        XCTAssertEqual(VirtualHost.lookup(hosts, "WWW.Example.COM."), 1)
+        XCTAssertEqual(VirtualHost.lookup(hosts, "img.example.com"), 0)
+        XCTAssertEqual(VirtualHost.lookup(hosts, "other.test"), 2)
+        XCTAssertNil(VirtualHost.lookup(hosts, "example.com"))
+        XCTAssertNil(VirtualHost.lookup(hosts, ""))
+    }
+
+    func testHostOptionsReplaceTheIdentityOnly() {
+        var main = TlsOptions()
+        main.server = true
+        main.certFile = "main.pem"
+        main.keyFile = "main.key"
+        main.ocspResponse = "main.ocsp"
+        main.cipher = "HIGH"
+        main.ticketKeys = "t.keys"
+        main.sni = [host("a.test", certFile: "a.pem")]
+        let o = main.sni[0].options(from: main)
+        XCTAssertEqual(o.certFile, "a.pem")
+        XCTAssertNil(o.keyFile)  // the host's -certfile holds its key, not main.key
+        XCTAssertNil(o.ocspResponse)  // main.ocsp is about another certificate
+        XCTAssertEqual(o.cipher, "HIGH")
+        XCTAssertEqual(o.ticketKeys, "t.keys")
+        XCTAssertTrue(o.sni.isEmpty)
+    }
+}
