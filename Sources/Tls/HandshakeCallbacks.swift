@@ -60,17 +60,21 @@ private func serverName(_ ssl: OpaquePointer?, _ alert: UnsafeMutablePointer<Int
     guard let ssl, let ch = channel(ssl) else { return SSL_TLSEXT_ERR_OK }
     let name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name).map { String(cString: $0) } ?? ""
     let hosts = ch.connection.context.virtualHosts
-    // The script may name the -sni pattern to serve instead of answering 0/1/2.
     let answer = ch.answer("sni", [TclObjects.string(name)])
-    var chosen = hosts.firstIndex { $0.host.pattern == answer }
-    switch chosen != nil ? 1 : answer.map { Callbacks.decisionValue($0) ?? 0 } {
+    // Instead of 0, 1 or 2 the script may name the -sni entry to serve.
+    if let answer, !hosts.isEmpty, let named = VirtualHost.lookup(hosts.map(\.host), pattern: answer) {
+        ch.connection.serve(hosts[named].host, hosts[named].context)
+        return SSL_TLSEXT_ERR_OK
+    }
+    switch answer.map({ Callbacks.decisionValue($0) ?? 0 }) {
     case 0:
         alert?.pointee = SSL_AD_UNRECOGNIZED_NAME
         return SSL_TLSEXT_ERR_ALERT_FATAL
     case 2: return SSL_TLSEXT_ERR_NOACK
     default:
-        chosen = chosen ?? VirtualHost.lookup(hosts.map(\.host), name)
-        if let chosen { ch.connection.serve(hosts[chosen].host, hosts[chosen].context) }
+        if !hosts.isEmpty, let matching = VirtualHost.lookup(hosts.map(\.host), name) {
+            ch.connection.serve(hosts[matching].host, hosts[matching].context)
+        }
         return SSL_TLSEXT_ERR_OK
     }
 }

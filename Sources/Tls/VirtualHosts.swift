@@ -44,10 +44,22 @@ struct VirtualHost {
     /// The entry to serve for the name a client sent: an exact name before
     /// any wildcard, else the first wildcard that matches.
     static func lookup(_ hosts: [VirtualHost], _ serverName: String) -> Int? {
-        var name = serverName.lowercased()
-        if name.hasSuffix(".") { name.removeLast() }
+        let name = normalized(serverName)
         return hosts.firstIndex { !$0.pattern.hasPrefix("*.") && $0.matches(name) }
             ?? hosts.firstIndex { $0.pattern.hasPrefix("*.") && $0.matches(name) }
+    }
+
+    /// The entry whose pattern is `pattern` (as a script names it).
+    static func lookup(_ hosts: [VirtualHost], pattern: String) -> Int? {
+        let p = normalized(pattern.trimmingWhitespace())
+        return hosts.firstIndex { $0.pattern == p }
+    }
+
+    /// Lower case, without a trailing dot.
+    private static func normalized(_ name: String) -> String {
+        var n = name.lowercased()
+        if n.hasSuffix(".") { n.removeLast() }
+        return n
     }
 
     /// Parses the value of -sni: `pattern options pattern options ...`.
@@ -79,8 +91,7 @@ struct VirtualHost {
     }
 
     private static func checkedPattern(_ raw: String) throws -> String {
-        var p = raw.lowercased()
-        if p.hasSuffix(".") { p.removeLast() }
+        let p = normalized(raw)
         let name = p.hasPrefix("*.") ? String(p.dropFirst(2)) : p
         let labels = name.split(separator: ".", omittingEmptySubsequences: false)
         let valid = !name.isEmpty && name.utf8.count <= 253 && labels.allSatisfy { label in
