@@ -72,6 +72,6 @@ enum ChannelCommands {
     static func connection(_ interp: TclInterp, _ objv: [TclObj]) throws -> TclObj? {
         guard objv.count == 2 else { throw TclError.wrongArgs(objv, 1, "channel") }
         let ch = try TlsChannel.find(interp, TclObjects.toString(objv[1]))
-        return SessionInfo.connection(ch.connection.ssl, servedHost: ch.connection.servedHost)
+        return SessionInfo.connection(ch.connection.ssl, servedHost: ch.connection.servedHost?.pattern ?? "")
     }
 }

@@ -22,12 +22,14 @@ final class Connection {
     /// balancer's health check): no TLS ever began, and like a plain socket
     /// the channel reads EOF, with no error to report. Set with `.failed`.
     private(set) var peerLeftBeforeHello = false
+    /// The handshake was given up at its deadline. Set with `.failed`.
+    private(set) var timedOut = false
     /// The last read stopped for want of bytes from below; cleared when the
     /// channel below reports readable. Keeps an incomplete record in OpenSSL's
     /// read-ahead buffer from looking like readable data.
     var readBlocked = false
     /// Server: the -sni host whose certificate is served, nil for the main one.
-    private(set) var servedHost: VirtualHost?
+    private(set) var servedHost: VirtualHostConfig?
     /// The host's context, kept as long as the SSL uses it.
     private var servedContext: SSLContext?
     /// Client: what -ocsp asked for, and the verdict on the stapled response.
@@ -116,7 +118,7 @@ final class Connection {
     }
 
     /// Server, from the servername callback: present `host`'s certificate.
-    func serve(_ host: VirtualHost, _ hostContext: SSLContext) {
+    func serve(_ host: VirtualHostConfig, _ hostContext: SSLContext) {
         guard SSL_set_SSL_CTX(ssl, hostContext.ctx) != nil else { return }
         servedHost = host
         servedContext = hostContext
@@ -172,6 +174,15 @@ final class Connection {
             peerLeftBeforeHello = isServer && transport.bytesReceived == 0 && transport.reachedEOF
             return .failed(message)
         }
+    }
+
+    /// The handshake ran out of time: it fails with `message`, and OpenSSL's
+    /// buffers for it are given back now, not when the script closes.
+    func abandonHandshake(_ message: String) {
+        guard state == .handshaking else { return }
+        state = .failed(message)
+        timedOut = true
+        _ = SSL_free_buffers(ssl)
     }
 
     /// Why the handshake failed, in OpenSSL's words.

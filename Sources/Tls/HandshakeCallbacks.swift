@@ -39,7 +39,7 @@ enum HandshakeCallbacks {
 private func channel(_ ssl: OpaquePointer?) -> TlsChannel? {
     guard let ssl, let p = tls_SSL_get_app_data(ssl) else { return nil }
     let ch = Unmanaged<TlsChannel>.fromOpaque(p).takeUnretainedValue()
-    return ch.closed ? nil : ch
+    return ch.isClosed ? nil : ch
 }
 
 private func newSession(_ ssl: OpaquePointer?, _ session: OpaquePointer?) -> Int32 {
@@ -62,7 +62,7 @@ private func serverName(_ ssl: OpaquePointer?, _ alert: UnsafeMutablePointer<Int
     let hosts = ch.connection.context.virtualHosts
     let answer = ch.answer("sni", [TclObjects.string(name)])
     // Instead of 0, 1 or 2 the script may name the -sni entry to serve.
-    if let answer, !hosts.isEmpty, let named = VirtualHost.lookup(hosts.map(\.host), pattern: answer) {
+    if let answer, !hosts.isEmpty, let named = VirtualHost.lookup(hosts.map(\.host.pattern), pattern: answer) {
         ch.connection.serve(hosts[named].host, hosts[named].context)
         return SSL_TLSEXT_ERR_OK
     }
@@ -72,7 +72,7 @@ private func serverName(_ ssl: OpaquePointer?, _ alert: UnsafeMutablePointer<Int
         return SSL_TLSEXT_ERR_ALERT_FATAL
     case 2: return SSL_TLSEXT_ERR_NOACK
     default:
-        if !hosts.isEmpty, let matching = VirtualHost.lookup(hosts.map(\.host), name) {
+        if !hosts.isEmpty, let matching = VirtualHost.lookup(hosts.map(\.host.pattern), name) {
             ch.connection.serve(hosts[matching].host, hosts[matching].context)
         }
         return SSL_TLSEXT_ERR_OK
@@ -222,7 +222,7 @@ extension TlsChannel {
         // No interpreter of this thread holds the channel: reject.
         guard let interp else { return "0" }
         let answer = Callbacks.string(interp, vcmd.obj, [TclObjects.string(kind), TclObjects.string(name)] + args())
-        return closed ? "0" : (answer ?? "0")
+        return isClosed ? "0" : (answer ?? "0")
     }
 
     func verify(preverify: Bool, store: OpaquePointer) -> Bool {
@@ -254,7 +254,7 @@ extension TlsChannel {
             i += 1 + len
         }
         guard let first = entries.first else { return nil }
-        if let ours = connection.servedHost?.overrides.alpn ?? options.alpn {
+        if let ours = connection.servedHost?.alpn ?? options.alpn {
             for name in ours {
                 if let e = entries.first(where: { $0.name == name }) { return (e.offset, true) }
             }

@@ -15,7 +15,7 @@ final class SSLContext: @unchecked Sendable {
     // Set by ContextBuilder while the context is built, before it is shared;
     // read only afterwards.
     /// -sni: each virtual host and its own context.
-    var virtualHosts: [(host: VirtualHost, context: SSLContext)] = []
+    var virtualHosts: [(host: VirtualHostConfig, context: SSLContext)] = []
     /// -ocspresponse: the DER response stapled to every handshake.
     var ocspResponse: [UInt8]?
     /// -ticketkeys: the session-ticket keys.

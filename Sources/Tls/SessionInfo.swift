@@ -87,9 +87,9 @@ enum SessionInfo {
     }
 
     /// tls::connection: state, cipher and session groups for `ssl`.
-    static func connection(_ ssl: OpaquePointer, servedHost: VirtualHost? = nil) -> TclObj {
+    static func connection(_ ssl: OpaquePointer, servedHost: String = "") -> TclObj {
         var values = connectionValues(ssl)
-        values["sni_served"] = .text(servedHost?.pattern ?? "")
+        values["sni_served"] = .text(servedHost)
         var dict = TclDict()
         StatusKeys.emit(StatusKeys.connection, from: values, into: &dict)
         return dict.object

@@ -1,9 +1,10 @@
 // -sni: a server's virtual hosts. Each pattern (a host name, or `*.domain`
 // for exactly one more label) names the certificate options to serve when a
 // client asks for a matching name; the rest of the configuration is the main
-// one. Each host's SSL_CTX is an ordinary cached context (ContextCache), held
-// by the main context (SSLContext.virtualHosts) and switched to from the
-// servername callback (HandshakeCallbacks) with SSL_set_SSL_CTX.
+// one. Each host's SSL_CTX is an ordinary cached context (ContextCache), part
+// of the main one's configuration (ContextConfig.virtualHosts), held by the
+// main context (SSLContext.virtualHosts) and switched to from the servername
+// callback (HandshakeCallbacks) with SSL_set_SSL_CTX.
 
 /// One `pattern {options}` pair of -sni.
 struct VirtualHost {
@@ -31,9 +32,9 @@ struct VirtualHost {
         return o
     }
 
-    /// Whether `name` (lower case, no trailing dot) is this host: the same
-    /// name, or for `*.domain` one label (not empty, no dot) before `domain`.
-    func matches(_ name: String) -> Bool {
+    /// Whether `name` (lower case, no trailing dot) matches `pattern`: the
+    /// same name, or for `*.domain` one label (not empty, no dot) before `domain`.
+    static func matches(_ pattern: String, _ name: String) -> Bool {
         guard pattern.hasPrefix("*.") else { return name == pattern }
         let domain = pattern.dropFirst(1)  // ".domain"
         guard name.hasSuffix(domain) else { return false }
@@ -43,16 +44,16 @@ struct VirtualHost {
 
     /// The entry to serve for the name a client sent: an exact name before
     /// any wildcard, else the first wildcard that matches.
-    static func lookup(_ hosts: [VirtualHost], _ serverName: String) -> Int? {
+    static func lookup(_ patterns: [String], _ serverName: String) -> Int? {
         let name = normalized(serverName)
-        return hosts.firstIndex { !$0.pattern.hasPrefix("*.") && $0.matches(name) }
-            ?? hosts.firstIndex { $0.pattern.hasPrefix("*.") && $0.matches(name) }
+        return patterns.firstIndex { !$0.hasPrefix("*.") && matches($0, name) }
+            ?? patterns.firstIndex { $0.hasPrefix("*.") && matches($0, name) }
     }
 
     /// The entry whose pattern is `pattern` (as a script names it).
-    static func lookup(_ hosts: [VirtualHost], pattern: String) -> Int? {
+    static func lookup(_ patterns: [String], pattern: String) -> Int? {
         let p = normalized(pattern.trimmingWhitespace())
-        return hosts.firstIndex { $0.pattern == p }
+        return patterns.firstIndex { $0 == p }
     }
 
     /// Lower case, without a trailing dot.

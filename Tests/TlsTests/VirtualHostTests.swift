@@ -10,22 +10,24 @@ final class VirtualHostTests: XCTestCase {
     }
 
     func testWildcardMatchesExactlyOneLabel() {
-        let wild = host("*.example.com")
-        XCTAssertTrue(wild.matches("www.example.com"))
-        XCTAssertFalse(wild.matches("example.com"))
-        XCTAssertFalse(wild.matches("a.b.example.com"))
-        XCTAssertFalse(wild.matches(".example.com"))
-        XCTAssertFalse(wild.matches("wwwexample.com"))
+        let wild = "*.example.com"
+        XCTAssertTrue(VirtualHost.matches(wild, "www.example.com"))
+        XCTAssertFalse(VirtualHost.matches(wild, "example.com"))
+        XCTAssertFalse(VirtualHost.matches(wild, "a.b.example.com"))
+        XCTAssertFalse(VirtualHost.matches(wild, ".example.com"))
+        XCTAssertFalse(VirtualHost.matches(wild, "wwwexample.com"))
     }
 
     func testExactNamesWinOverWildcardsWhateverTheOrder() {
-        let hosts = [host("*.example.com"), host("www.example.com"), host("other.test")]
+        let hosts = ["*.example.com", "www.example.com", "other.test"]
         XCTAssertEqual(VirtualHost.lookup(hosts, "www.example.com"), 1)
         XCTAssertEqual(VirtualHost.lookup(hosts, "WWW.Example.COM."), 1)
         XCTAssertEqual(VirtualHost.lookup(hosts, "img.example.com"), 0)
         XCTAssertEqual(VirtualHost.lookup(hosts, "other.test"), 2)
         XCTAssertNil(VirtualHost.lookup(hosts, "example.com"))
         XCTAssertNil(VirtualHost.lookup(hosts, ""))
+        XCTAssertEqual(VirtualHost.lookup(hosts, pattern: " WWW.example.com. "), 1)
+        XCTAssertNil(VirtualHost.lookup(hosts, pattern: "img.example.com"))
     }
 
     func testHostOptionsReplaceTheIdentityOnly() {
