@@ -542,7 +542,8 @@ set workloads {bulk-send-64k bulk-recv-64k bulk-send-4k handshake-verify handsha
 source [file join $here latency.tcl]
 source [file join $here many.tcl]
 source [file join $here threaded.tcl]
-lappend workloads request-latency threaded-server
+source [file join $here reuseport.tcl]
+lappend workloads request-latency threaded-server reuseport
 
 proc main {} {
     header
@@ -568,6 +569,7 @@ proc main {} {
     latencyWorkload
     manyConnections
     threadedWorkload
+    reuseportWorkload
     ceilings
 }
 

@@ -30,6 +30,14 @@ final class Connection {
     /// channel below reports readable. Keeps an incomplete record in OpenSSL's
     /// read-ahead buffer from looking like readable data.
     var readBlocked = false
+    /// Server: the -sni host whose certificate is served, nil for the main one.
+    private(set) var servedHost: VirtualHostConfig?
+    /// The host's context, kept as long as the SSL uses it.
+    private var servedContext: SSLContext?
+    /// Client: what -ocsp asked for, and the verdict on the stapled response.
+    private let ocspMode: OcspMode
+    private(set) var ocsp = OcspResult()
+    private var ocspRejected = false
 
     enum Progress {
         case done
@@ -54,6 +62,7 @@ final class Connection {
         self.isServer = o.server
         self.expectedHost = !o.server && o.effectiveRequest ? o.serverName : nil
         self.transport = transport
+        self.ocspMode = o.server ? .none : o.ocsp
         let bio = ChannelBIO.make(transport)
         SSL_set_bio(ssl, bio, bio)
         SSL_set_read_ahead(ssl, 1)
@@ -107,7 +116,24 @@ final class Connection {
             _ = SSL_set_session(ssl, copy)
             SSL_SESSION_free(copy)
         }
+        if ocspMode != .none { _ = tls_SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp) }
         SSLErrors.clear()
+    }
+
+    /// Server, from the servername callback: present `host`'s certificate.
+    func serve(_ host: VirtualHostConfig, _ hostContext: SSLContext) {
+        guard SSL_set_SSL_CTX(ssl, hostContext.ctx) != nil else { return }
+        servedHost = host
+        servedContext = hostContext
+    }
+
+    /// Client, from the status callback: checks the stapled OCSP response;
+    /// false fails the handshake (-ocsp require and anything but "good").
+    func checkStapledResponse() -> Bool {
+        guard ocspMode != .none else { return true }
+        ocsp = OcspStatus.check(ssl)
+        ocspRejected = ocspMode == .require && !ocsp.isGood
+        return !ocspRejected
     }
 
     /// The channel below went away (closed under us): the BIO must not touch it.
@@ -164,6 +190,10 @@ final class Connection {
 
     /// Why the handshake failed, in OpenSSL's words and what they mean here.
     private func failureReason() -> String {
+        if ocspRejected {
+            SSLErrors.clear()
+            return ocsp.error
+        }
         let errno = transport.lastErrno
         guard let reason = SSLErrors.reason() else {
             if errno != 0 && errno != EAGAIN { return String(cString: strerror(errno)).lowercased() }

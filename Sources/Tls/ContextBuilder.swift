@@ -63,7 +63,8 @@ enum ContextBuilder {
             _ = tls_SSL_CTX_set_session_cache_mode(ctx, Int(SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE))
         }
         if c.postHandshake { SSL_CTX_set_post_handshake_auth(ctx, 1) }
-        HandshakeCallbacks.install(on: ctx, server: c.server)
+        if c.server { try loadServerExtras(context, c, interp: interp) }
+        HandshakeCallbacks.install(on: context)
         if c.keyLogFile != nil { KeyLog.install(on: ctx) }
         return context
     }
@@ -107,6 +108,19 @@ enum ContextBuilder {
         }
     }
 
+    // -ocspresponse, -ticketkeys and -sni (servers only).
+    private static func loadServerExtras(_ context: SSLContext, _ c: ContextConfig, interp: TclInterp) throws {
+        if let f = c.ocspResponse { context.ocspResponse = try OcspStatus.readResponse(f.path) }
+        if let f = c.ticketKeys { context.ticketKeys = try TicketKeys(file: f.path) }
+        context.virtualHosts = try c.virtualHosts.map { host in
+            do {
+                return (host, try ContextCache.context(for: host.context, interp: interp))
+            } catch let e as TclError where e.message != nil {
+                throw TclError("-sni \(host.pattern): \(e.message ?? "error")", errorCode: e.errorCode)
+            }
+        }
+    }
+
     private static func loadDHParams(_ ctx: OpaquePointer, _ stamp: FileStamp?) throws {
         guard let stamp else {
             _ = tls_SSL_CTX_set_dh_auto(ctx, 1)
@@ -141,8 +155,11 @@ enum ContextCache {
     private static let contexts = LockedCache<ContextConfig, SSLContext>(limit: 32)
 
     static func context(for o: TlsOptions, interp: TclInterp) throws -> SSLContext {
-        let config = ContextConfig(o)
-        return try contexts.value(for: config) { try ContextBuilder.build(config, interp: interp) }
+        try context(for: ContextConfig(o), interp: interp)
+    }
+
+    static func context(for config: ContextConfig, interp: TclInterp) throws -> SSLContext {
+        try contexts.value(for: config) { try ContextBuilder.build(config, interp: interp) }
     }
 }
 

@@ -1,18 +1,22 @@
 // Files named by options: readable-or-a-clear-error, and a stamp (path,
-// inode, size, modification time) so caches keyed by it notice when a file
-// changes and load it again.
+// inode, size, modification and change times) so caches keyed by it notice
+// when a file changes and load it again.
 import Glibc
 
 struct FileStamp: Hashable {
     let path: String
-    /// inode, size, mtime seconds, mtime nanoseconds; nil when stat fails.
+    /// inode, size, mtime and ctime (seconds, nanoseconds); nil when stat fails.
+    /// The change time too: `cp -p` or Tcl's `file copy` over a file of the
+    /// same size may keep the inode and set a whole-second mtime equal to the
+    /// old one; no one can set the change time.
     private let identity: [Int]?
 
     init(_ path: String) {
         self.path = path
         var st = stat()
         identity = stat(path, &st) == 0
-            ? [Int(st.st_ino), Int(st.st_size), st.st_mtim.tv_sec, st.st_mtim.tv_nsec] : nil
+            ? [Int(st.st_ino), Int(st.st_size), st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+               st.st_ctim.tv_sec, st.st_ctim.tv_nsec] : nil
     }
 
     /// Throws Tcl's usual `couldn't open "path": reason` unless the file can be read.

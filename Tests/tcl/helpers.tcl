@@ -194,6 +194,21 @@ proc tlstest::writeFile {path data {translation binary}} {
     return $path
 }
 
+# A new certificate for tests that need more than the PKI's own: an EC P-256
+# key and a certificate signed by the test CA, with the subject CN and the
+# subjectAltName given (e.g. "DNS:www.example.com"), made in the temporary
+# directory with the openssl command line. Returns {certfile keyfile}.
+proc tlstest::issue {cn san} {
+    set base [tmpfile cert]
+    exec openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+        -keyout $base.key -subj "/CN=$cn" -out $base.csr 2>@1
+    writeFile $base.ext "subjectAltName=$san\nextendedKeyUsage=serverAuth\n" lf
+    exec openssl x509 -req -in $base.csr -CA [pki ca.pem] -CAkey [pki ca.key] \
+        -set_serial 0x[format %x [expr {int(rand() * 2**31)}]][format %08x [incr ::tlstest::counter]] \
+        -days 30 -extfile $base.ext -out $base.pem 2>@1
+    return [list $base.pem $base.key]
+}
+
 # ---------------------------------------------------------------------------
 # Spawned processes
 #
