@@ -208,19 +208,20 @@ proc number {value unit} {
     }
     format [expr {$unit in {ms s} ? "%.2f" : "%.1f"}] $value
 }
+# A name in BENCH_ONLY, or its first word (http selects http-keepalive-1 ...).
 proc selected {name} {
-    expr {$::only eq "" || $name in $::only}
+    expr {$::only eq "" || $name in $::only || [lindex [split $name -] 0] in $::only}
 }
 
 # Runs trial (a command prefix taking the implementation) pairs times for each
 # implementation in impls, alternating, and prints the line. An implementation
 # whose trial fails is not tried again in this workload and gets n/a. Returns
 # our samples.
-proc workload {name unit impls trial} {
+proc workload {name unit impls trial {reporter ""}} {
     if {![selected $name]} {
         return
     }
-    foreach impl {ours tcltls} {
+    foreach impl [lsort -unique [concat ours tcltls $impls]] {
         set samples($impl) {}
         set problem($impl) ""
     }
@@ -238,7 +239,11 @@ proc workload {name unit impls trial} {
             stopAll
         }
     }
-    report $name $unit [array get samples] [array get problem]
+    if {$reporter eq ""} {
+        report $name $unit [array get samples] [array get problem]
+    } else {
+        $reporter $name $unit $impls [array get samples] [array get problem]
+    }
     return $samples(ours)
 }
 proc report {name unit samplesList problemList} {
@@ -536,13 +541,14 @@ proc resumeWorkload {} {
     }
 }
 
-set workloads {bulk-send-64k bulk-recv-64k bulk-send-4k handshake-verify handshake-resume
+set workloads {bulk-send-64k bulk-recv-64k bulk-send-4k bulk-recv-4k handshake-verify handshake-resume
                conn-memory load-time concurrent-echo many-connections ceilings}
 # Workloads in their own files.
 source [file join $here latency.tcl]
 source [file join $here many.tcl]
 source [file join $here threaded.tcl]
-lappend workloads request-latency threaded-server
+source [file join $here http.tcl]
+lappend workloads request-latency threaded-server http http-keepalive-1 http-keepalive-50 http-close-1 http-close-50
 
 proc main {} {
     header
@@ -560,6 +566,7 @@ proc main {} {
     workload bulk-send-64k MB/s {ours tcltls} {bulkTrial send 65536 big}
     workload bulk-recv-64k MB/s {ours tcltls} {bulkTrial recv 65536 big}
     workload bulk-send-4k MB/s {ours tcltls} [list bulkTrial send 4096 $::settings4k]
+    workload bulk-recv-4k MB/s {ours tcltls} [list bulkTrial recv 4096 $::settings4k]
     workload handshake-verify handshakes/s {ours tcltls} {handshakeTrial verify}
     resumeWorkload
     workload conn-memory KiB {ours tcltls} memoryTrial
@@ -568,6 +575,7 @@ proc main {} {
     latencyWorkload
     manyConnections
     threadedWorkload
+    httpWorkloads
     ceilings
 }
 
