@@ -453,6 +453,7 @@ final class TlsChannel {
             idleCheckScheduled = false
         }
         if !unstacking { ParentChannel.watch(parent, 0) }
+        connection.transport.burst.endBurst()
         movingScripts = options.leaveThread()
     }
 
