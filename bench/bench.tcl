@@ -62,7 +62,7 @@ if {$quick} {
     }
 } else {
     array set size {
-        bulk 268435456  handshakes 300  memconns 500  echoclients 500  echosize 65536
+        bulk 268435456  handshakes 300  memconns 1000  echoclients 500  echosize 65536
         loadreps 20  stime 5  speed 1
         bulktimeout 180000  hstimeout 240000  memtimeout 240000  echotimeout 300000
     }
@@ -327,9 +327,10 @@ proc awaitServer {server condition timeout} {
     }
 }
 
-# Server VmRSS before and after N idle connections (after one connection
-# opened and closed, so that one-time start-up costs are not counted).
-proc memoryTrial {impl} {
+# The server's (or client's) VmRSS before and after N idle connections (after
+# one connection opened and closed, so that one-time start-up costs are not
+# counted).
+proc memoryTrial {side impl} {
     set n $::size(memconns)
     set server [spawn $impl hs-server mode hold]
     set port [serverPort $server]
@@ -340,12 +341,13 @@ proc memoryTrial {impl} {
     expect $client closed 30000
     awaitServer $server {$closed >= 1} 30000
     after 200
-    set before [vmRSS [pid $server]]
+    set measured [expr {$side eq "server" ? $server : $client}]
+    set before [vmRSS [pid $measured]]
     send $client go
     expect $client held $::size(memtimeout)
     awaitServer $server "\$handshakes >= [expr {$n + 1}]" 30000
     after 200
-    set after [vmRSS [pid $server]]
+    set after [vmRSS [pid $measured]]
     expr {($after - $before) / double($n)}
 }
 
@@ -542,7 +544,7 @@ proc resumeWorkload {} {
 }
 
 set workloads {bulk-send-64k bulk-recv-64k bulk-send-4k bulk-recv-4k handshake-verify handshake-resume
-               conn-memory load-time concurrent-echo many-connections ceilings}
+               conn-memory conn-memory-client load-time concurrent-echo many-connections ceilings}
 # Workloads in their own files.
 source [file join $here latency.tcl]
 source [file join $here many.tcl]
@@ -559,7 +561,7 @@ proc main {} {
         log "no C TclTLS found: its figures will be n/a"
     }
     foreach name $::only {
-        if {$name ni $::workloads} {
+        if {$name ni $::workloads && ![llength [lsearch -all -glob $::workloads $name-*]]} {
             log "BENCH_ONLY: unknown name $name (known: [join $::workloads])"
         }
     }
@@ -569,7 +571,8 @@ proc main {} {
     workload bulk-recv-4k MB/s {ours tcltls} [list bulkTrial recv 4096 $::settings4k]
     workload handshake-verify handshakes/s {ours tcltls} {handshakeTrial verify}
     resumeWorkload
-    workload conn-memory KiB {ours tcltls} memoryTrial
+    workload conn-memory KiB {ours tcltls} {memoryTrial server}
+    workload conn-memory-client KiB {ours tcltls} {memoryTrial client}
     loadTime
     workload concurrent-echo s {ours tcltls} echoTrial
     latencyWorkload
