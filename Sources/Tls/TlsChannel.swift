@@ -339,6 +339,17 @@ final class TlsChannel {
             if mask != 0 || halfClosePending { mask |= TCL_READABLE }
             if connection.readBlocked { mask &= ~TCL_WRITABLE }
         }
+        watchParent(mask)
+    }
+
+    /// The mask last given to the channel below; nil when not known (a new
+    /// thread). Tcl asks our watch proc after every event, mostly for what
+    /// is already watched: the socket's notifier interest changes only when
+    /// the mask does (Tcl_CreateFileHandler, and epoll_ctl in Tcl 9, each time).
+    private var parentMask: Int32?
+    private func watchParent(_ mask: Int32) {
+        guard mask != parentMask else { return }
+        parentMask = mask
         ParentChannel.watch(parent, mask)
     }
 
@@ -453,6 +464,7 @@ final class TlsChannel {
             idleCheckScheduled = false
         }
         if !unstacking { ParentChannel.watch(parent, 0) }
+        parentMask = nil
         connection.transport.burst.endBurst()
         movingScripts = options.leaveThread()
     }
