@@ -22,6 +22,8 @@ final class Connection {
     /// balancer's health check): no TLS ever began, and like a plain socket
     /// the channel reads EOF, with no error to report. Set with `.failed`.
     private(set) var peerLeftBeforeHello = false
+    /// The handshake was given up at its deadline. Set with `.failed`.
+    private(set) var timedOut = false
     /// The last read stopped for want of bytes from below; cleared when the
     /// channel below reports readable. Keeps an incomplete record in OpenSSL's
     /// read-ahead buffer from looking like readable data.
@@ -147,6 +149,15 @@ final class Connection {
             peerLeftBeforeHello = isServer && transport.bytesReceived == 0 && transport.reachedEOF
             return .failed(message)
         }
+    }
+
+    /// The handshake ran out of time: it fails with `message`, and OpenSSL's
+    /// buffers for it are given back now, not when the script closes.
+    func abandonHandshake(_ message: String) {
+        guard state == .handshaking else { return }
+        state = .failed(message)
+        timedOut = true
+        _ = SSL_free_buffers(ssl)
     }
 
     /// Why the handshake failed, in OpenSSL's words.

@@ -1,15 +1,23 @@
-// Files named by options: readable-or-a-clear-error, and a stamp (inode, size,
-// modification time) so caches notice when a file changes.
+// Files named by options: readable-or-a-clear-error, and a stamp (path,
+// inode, size, modification time) so caches keyed by it notice when a file
+// changes and load it again.
 import Glibc
 
-enum FileStamp {
-    static func of(_ path: String) -> String {
+struct FileStamp: Hashable {
+    let path: String
+    /// inode, size, mtime seconds, mtime nanoseconds; nil when stat fails.
+    private let identity: [Int]?
+
+    init(_ path: String) {
+        self.path = path
         var st = stat()
-        guard stat(path, &st) == 0 else { return "\(path)#missing" }
-        return "\(path)#\(st.st_ino):\(st.st_size):\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
+        identity = stat(path, &st) == 0
+            ? [Int(st.st_ino), Int(st.st_size), st.st_mtim.tv_sec, st.st_mtim.tv_nsec] : nil
     }
 
     /// Throws Tcl's usual `couldn't open "path": reason` unless the file can be read.
+    func requireReadable() throws { try FileStamp.requireReadable(path) }
+
     static func requireReadable(_ path: String) throws {
         if access(path, R_OK) != 0 {
             let reason = String(cString: strerror(errno)).lowercased()

@@ -33,7 +33,7 @@ enum HandshakeCallbacks {
 private func channel(_ ssl: OpaquePointer?) -> TlsChannel? {
     guard let ssl, let p = tls_SSL_get_app_data(ssl) else { return nil }
     let ch = Unmanaged<TlsChannel>.fromOpaque(p).takeUnretainedValue()
-    return ch.closed ? nil : ch
+    return ch.isClosed ? nil : ch
 }
 
 private func newSession(_ ssl: OpaquePointer?, _ session: OpaquePointer?) -> Int32 {
@@ -178,7 +178,7 @@ extension TlsChannel {
         // No interpreter of this thread holds the channel: reject.
         guard let interp else { return 0 }
         let answer = Callbacks.decision(interp, vcmd.obj, [TclObjects.string(kind), TclObjects.string(name)] + args())
-        return closed ? 0 : (answer ?? 0)
+        return isClosed ? 0 : (answer ?? 0)
     }
 
     func verify(preverify: Bool, store: OpaquePointer) -> Bool {

@@ -31,6 +31,8 @@ struct TlsOptions {
     var sessionId: [UInt8]?
     var command: RetainedObj?
     var validateCommand: RetainedObj?
+    /// -handshaketimeout: ms the handshake may take; 0 is no deadline.
+    var handshakeTimeout: Int?
 
     /// The protocol versions to enable: TLS 1.2 and 1.3 unless told otherwise.
     var enabledProtocols: [ProtocolVersion] {
@@ -43,6 +45,14 @@ struct TlsOptions {
     /// Ask the peer for a certificate: clients do by default, servers do not;
     /// `-require 1` implies it.
     var effectiveRequest: Bool { effectiveRequire || (request ?? !server) }
+    /// The handshake's deadline in ms, nil for none: servers have one by
+    /// default (a peer that connects and goes silent must not hold a
+    /// connection forever), clients none unless asked, as `socket` does.
+    var handshakeTimeoutMs: Int? {
+        let ms = handshakeTimeout ?? (server ? TlsOptions.serverHandshakeTimeout : 0)
+        return ms > 0 ? ms : nil
+    }
+    static let serverHandshakeTimeout = 30000
 }
 
 /// One row of the option table.
@@ -103,6 +113,11 @@ extension TlsOptions {
         OptionSpec(name: "-crldir", argument: "dir", summary: "directory of CRLs (hashed names) checked during verification", apply: path { $0.crlDir = $1 }),
         OptionSpec(name: "-crlfile", argument: "file", summary: "PEM file of CRLs checked during verification", apply: path { $0.crlFile = $1 }),
         OptionSpec(name: "-dhparams", argument: "file", summary: "DH parameters file (server); default: automatic", apply: path { $0.dhParams = $1 }),
+        OptionSpec(name: "-handshaketimeout", argument: "ms", summary: "fail a handshake not done in time; 0: never (default: server 30000, client 0)") { o, interp, v in
+            let n = try TclObjects.toInt(interp, v)
+            guard n >= 0 else { throw TclError("bad -handshaketimeout \"\(n)\": must be a number of milliseconds, 0 or more") }
+            o.handshakeTimeout = n
+        },
         OptionSpec(name: "-key", argument: "der", summary: "our private key, DER bytes", apply: bytes { $0.key = $1 }),
         OptionSpec(name: "-keyfile", argument: "file", summary: "our private key, PEM file (default: the -certfile)", apply: path { $0.keyFile = $1 }),
         OptionSpec(name: "-model", argument: "channel", summary: "share the context of an existing TLS channel", apply: path { $0.model = $1 }),
