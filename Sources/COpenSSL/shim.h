@@ -64,6 +64,9 @@ static inline char *tls_sk_OPENSSL_STRING_value(const STACK_OF(OPENSSL_STRING) *
 static inline int tls_sk_X509_OBJECT_num(const STACK_OF(X509_OBJECT) *s) { return sk_X509_OBJECT_num(s); }
 static inline void tls_OPENSSL_free(void *p) { OPENSSL_free(p); }
 
+/* Keys */
+static inline int tls_EVP_PKEY_KEYPAIR(void) { return EVP_PKEY_KEYPAIR; }
+
 /* What this OpenSSL build was configured with. */
 #ifdef OPENSSL_NO_SSL3
 static inline int tls_built_with_ssl3(void) { return 0; }

@@ -7,7 +7,7 @@ import COpenSSL
 import Glibc
 
 enum ContextBuilder {
-    static func build(_ c: ContextConfig, interp: TclInterp) throws -> SSLContext {
+    static func build(_ c: ContextConfig) throws -> SSLContext {
         SSLErrors.clear()
         let versions = c.protocols
         for v in versions where !v.isAvailable {
@@ -38,7 +38,7 @@ enum ContextBuilder {
             throw SSLErrors.error("bad -ciphersuites \"\(s)\"")
         }
 
-        try loadIdentity(ctx, c, interp: interp)
+        try loadIdentity(ctx, c)
 
         let trust = try TrustStore.shared(for: c.trust)
         SSL_CTX_set1_cert_store(ctx, trust.store)
@@ -69,7 +69,7 @@ enum ContextBuilder {
     }
 
     /// Our certificate and private key, from files or DER bytes.
-    private static func loadIdentity(_ ctx: OpaquePointer, _ c: ContextConfig, interp: TclInterp) throws {
+    private static func loadIdentity(_ ctx: OpaquePointer, _ c: ContextConfig) throws {
         switch c.certificate {
         case .bytes(let der)?:
             guard SSL_CTX_use_certificate_ASN1(ctx, Int32(der.count), der) == 1 else {
@@ -82,23 +82,10 @@ enum ContextBuilder {
             }
         case nil: break
         }
-        switch c.privateKey {
-        case .bytes(let der)?:
-            let key: OpaquePointer? = der.withUnsafeBufferPointer { buf in
-                var p: UnsafePointer<UInt8>? = buf.baseAddress
-                return d2i_AutoPrivateKey(nil, &p, buf.count)
-            }
-            guard let key else { throw SSLErrors.error("error loading private key from -key") }
+        if let source = c.privateKey {
+            let key = try PrivateKey.load(source)
             defer { EVP_PKEY_free(key) }
-            guard SSL_CTX_use_PrivateKey(ctx, key) == 1 else { throw SSLErrors.error("error using private key from -key") }
-        case .file(let f)?:
-            try f.requireReadable()
-            let script = c.passwordScript.map { RetainedObj(TclObjects.string($0)) }
-            let loaded = PasswordPrompt.with(ctx: ctx, interp: interp, script: script?.obj) {
-                SSL_CTX_use_PrivateKey_file(ctx, f.path, SSL_FILETYPE_PEM) == 1
-            }
-            guard loaded else { throw SSLErrors.error("error loading private key file \"\(f.path)\"") }
-        case nil: break
+            guard SSL_CTX_use_PrivateKey(ctx, key) == 1 else { throw SSLErrors.error("error using \(source.name)") }
         }
         if c.certificate != nil || c.privateKey != nil {
             guard SSL_CTX_check_private_key(ctx) == 1 else {
@@ -141,8 +128,8 @@ enum ContextCache {
     private static let contexts = LockedCache<ContextConfig, SSLContext>(limit: 32)
 
     static func context(for o: TlsOptions, interp: TclInterp) throws -> SSLContext {
-        let config = ContextConfig(o)
-        return try contexts.value(for: config) { try ContextBuilder.build(config, interp: interp) }
+        let config = try ContextConfig(o, interp: interp)
+        return try contexts.value(for: config) { try ContextBuilder.build(config) }
     }
 }
 

@@ -16,9 +16,9 @@ struct ContextConfig: Hashable {
     var server: Bool
     var protocols: [ProtocolVersion]
     var certificate: Source?
-    var privateKey: Source?
-    /// The -password script's text (see UnlockedKey for who may share it).
-    var passwordScript: String?
+    /// An encrypted key is here as the key unlocked by the interpreter's
+    /// -password script (see PrivateKey), so it is shared by no other.
+    var privateKey: PrivateKey.Source?
     var cipher: String?
     var cipherSuites: String?
     var securityLevel: Int?
@@ -32,12 +32,12 @@ struct ContextConfig: Hashable {
     /// SSLKEYLOGFILE as it was when the context was made; nil: no key log.
     var keyLogFile: String?
 
-    init(_ o: TlsOptions) {
+    init(_ o: TlsOptions, interp: TclInterp) throws {
         server = o.server
         protocols = o.enabledProtocols
         certificate = o.cert.map(Source.bytes) ?? o.certFile.map { .file(FileStamp($0)) }
-        privateKey = o.key.map(Source.bytes) ?? (o.keyFile ?? o.certFile).map { .file(FileStamp($0)) }
-        passwordScript = o.password.map { TclObjects.toString($0.obj) }
+        let key = o.key.map(PrivateKey.Source.bytes) ?? (o.keyFile ?? o.certFile).map { .file(FileStamp($0)) }
+        privateKey = try key.map { try PrivateKey.resolve($0, interp: interp, script: o.password?.obj) }
         cipher = o.cipher
         cipherSuites = o.cipherSuites
         securityLevel = o.securityLevel
