@@ -4,6 +4,7 @@
 // share a context only when nothing the context was made from differs.
 // What is set per connection (server name, ALPN, verify mode, the session to
 // resume, callbacks) stays in TlsOptions and is not part of it.
+@preconcurrency import CTcl
 
 struct ContextConfig: Hashable {
     /// A certificate or key: a file (with its stamp, so a renewed file
@@ -45,6 +46,8 @@ struct ContextConfig: Hashable {
         postHandshake = o.postHandshake == true
         clientCANames = o.server && o.effectiveRequest ? o.caFile.map(FileStamp.init) : nil
         trust = TrustConfig(o)
-        keyLogFile = Environment.get("SSLKEYLOGFILE")
+        // A safe interpreter's channels write no key log: the file is one
+        // it could not open.
+        keyLogFile = tcl.pointee.tcl_IsSafe!(interp) != 0 ? nil : Environment.get("SSLKEYLOGFILE")
     }
 }
