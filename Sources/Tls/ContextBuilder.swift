@@ -42,8 +42,13 @@ enum ContextBuilder {
 
         let trust = try TrustStore.shared(for: c.trust)
         SSL_CTX_set1_cert_store(ctx, trust.store)
-        if let f = c.clientCANames, let names = SSL_load_client_CA_file(f.path) {
-            SSL_CTX_set_client_CA_list(ctx, names)
+        if c.sendsCANames {
+            if let f = c.trust.caFile, let names = SSL_load_client_CA_file(f.path) {
+                SSL_CTX_set_client_CA_list(ctx, names)
+            }
+            if let pem = c.trust.caData, let bundle = PEMBundle(pem) {
+                for ca in bundle.certificates { _ = SSL_CTX_add_client_CA(ctx, ca) }
+            }
         }
         SSLErrors.clear()
 
@@ -71,6 +76,15 @@ enum ContextBuilder {
     /// Our certificate and private key, from files or DER bytes.
     private static func loadIdentity(_ ctx: OpaquePointer, _ c: ContextConfig) throws {
         switch c.certificate {
+        case .bytes(let pem)? where PEM.isPEM(pem):
+            // Our certificate first, then the intermediates to send with it.
+            guard let bundle = PEMBundle(pem), let leaf = bundle.certificates.first else {
+                throw SSLErrors.error("error loading certificate from -cert: no certificate in the PEM text")
+            }
+            guard SSL_CTX_use_certificate(ctx, leaf) == 1 else { throw SSLErrors.error("error using certificate from -cert") }
+            for ca in bundle.certificates.dropFirst() where tls_SSL_CTX_add1_chain_cert(ctx, ca) != 1 {
+                throw SSLErrors.error("error using the chain of -cert")
+            }
         case .bytes(let der)?:
             guard SSL_CTX_use_certificate_ASN1(ctx, Int32(der.count), der) == 1 else {
                 throw SSLErrors.error("error loading certificate from -cert")

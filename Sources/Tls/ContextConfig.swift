@@ -26,9 +26,9 @@ struct ContextConfig: Hashable {
     /// -dhparams (server); nil: OpenSSL's automatic DH.
     var dhParams: FileStamp?
     var postHandshake: Bool
-    /// The CA names a server sends when it asks for a client certificate:
-    /// those of -cafile, and only when -request/-require make it ask.
-    var clientCANames: FileStamp?
+    /// A server that asks for a client certificate (-request/-require)
+    /// sends the names of the CAs of -cafile and -cadata.
+    var sendsCANames: Bool
     var trust: TrustConfig
     /// SSLKEYLOGFILE as it was when the context was made; nil: no key log.
     var keyLogFile: String?
@@ -44,7 +44,7 @@ struct ContextConfig: Hashable {
         securityLevel = o.securityLevel
         dhParams = o.server ? o.dhParams.map(FileStamp.init) : nil
         postHandshake = o.postHandshake == true
-        clientCANames = o.server && o.effectiveRequest ? o.caFile.map(FileStamp.init) : nil
+        sendsCANames = o.server && o.effectiveRequest
         trust = TrustConfig(o)
         // A safe interpreter's channels write no key log: the file is one
         // it could not open.

@@ -13,6 +13,7 @@ struct TlsOptions {
     var caFile: String?
     var caDir: String?
     var caStore: String?
+    var caData: [UInt8]?
     var crlFile: String?
     var crlDir: String?
     var request: Bool?
@@ -96,10 +97,11 @@ extension TlsOptions {
             }
             o.alpn = items.isEmpty ? nil : items
         },
+        OptionSpec(name: "-cadata", argument: "pem", summary: "trusted CA certificates (and CRLs), PEM text", apply: bytes { $0.caData = $1 }),
         OptionSpec(name: "-cadir", argument: "dir", summary: "directory of trusted CA certificates (hashed names)", namesFile: true, apply: path { $0.caDir = $1 }),
         OptionSpec(name: "-cafile", argument: "file", summary: "PEM file of trusted CA certificates", namesFile: true, apply: path { $0.caFile = $1 }),
         OptionSpec(name: "-castore", argument: "uri", summary: "OpenSSL store URI of trusted CA certificates", namesFile: true, apply: path { $0.caStore = $1 }),
-        OptionSpec(name: "-cert", argument: "der", summary: "our certificate, DER bytes", apply: bytes { $0.cert = $1 }),
+        OptionSpec(name: "-cert", argument: "data", summary: "our certificate, DER bytes or PEM text (a chain: ours first)", apply: bytes { $0.cert = $1 }),
         OptionSpec(name: "-certfile", argument: "file", summary: "our certificate (chain), PEM file", namesFile: true, apply: path { $0.certFile = $1 }),
         OptionSpec(name: "-cipher", argument: "string", summary: "OpenSSL cipher list for TLS 1.2 and below", apply: path { $0.cipher = $1 }),
         OptionSpec(name: "-ciphersuites", argument: "string", summary: "TLS 1.3 cipher suites", apply: path { $0.cipherSuites = $1 }),
@@ -107,7 +109,7 @@ extension TlsOptions {
         OptionSpec(name: "-crldir", argument: "dir", summary: "directory of CRLs (hashed names) checked during verification", namesFile: true, apply: path { $0.crlDir = $1 }),
         OptionSpec(name: "-crlfile", argument: "file", summary: "PEM file of CRLs checked during verification", namesFile: true, apply: path { $0.crlFile = $1 }),
         OptionSpec(name: "-dhparams", argument: "file", summary: "DH parameters file (server); default: automatic", namesFile: true, apply: path { $0.dhParams = $1 }),
-        OptionSpec(name: "-key", argument: "der", summary: "our private key, DER bytes", apply: bytes { $0.key = $1 }),
+        OptionSpec(name: "-key", argument: "data", summary: "our private key (RSA, EC, Ed25519, ...), DER bytes or PEM text", apply: bytes { $0.key = $1 }),
         OptionSpec(name: "-keyfile", argument: "file", summary: "our private key, PEM file (default: the -certfile)", namesFile: true, apply: path { $0.keyFile = $1 }),
         OptionSpec(name: "-model", argument: "channel", summary: "share the context of an existing TLS channel", apply: path { $0.model = $1 }),
         OptionSpec(name: "-nodelay", argument: "bool", summary: "TCP_NODELAY on the socket below (default: on for tls::socket; tls::import leaves it as it is)", apply: bool { $0.nodelay = $1 }),

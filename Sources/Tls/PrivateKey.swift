@@ -137,16 +137,3 @@ enum PrivateKey {
         }
     }
 }
-
-enum PEM {
-    /// Whether `data` is PEM text (a BEGIN line near its start) rather than DER.
-    static func isPEM(_ data: [UInt8]) -> Bool {
-        let marker = Array("-----BEGIN ".utf8)
-        let head = data.prefix(4096)
-        guard head.count >= marker.count else { return false }
-        for i in 0...(head.count - marker.count) where head[i] == marker[0] {
-            if Array(head[i..<(i + marker.count)]) == marker { return true }
-        }
-        return false
-    }
-}
