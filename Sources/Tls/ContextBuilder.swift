@@ -28,7 +28,10 @@ enum ContextBuilder {
                                                .tls1_3: tls_SSL_OP_NO_TLSv1_3()]
         for (v, flag) in gaps where !versions.contains(v) { sslOptions |= flag }
         _ = SSL_CTX_set_options(ctx, sslOptions)
-        _ = tls_SSL_CTX_set_mode(ctx, Int(SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER))
+        // RELEASE_BUFFERS: an idle connection holds no read or write buffer
+        // (about 10 KiB of the 26 KiB an idle server connection took).
+        _ = tls_SSL_CTX_set_mode(ctx, Int(SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER
+                                          | SSL_MODE_RELEASE_BUFFERS))
 
         if let level = c.securityLevel { SSL_CTX_set_security_level(ctx, Int32(level)) }
         if let s = c.cipher, SSL_CTX_set_cipher_list(ctx, s) != 1 {
@@ -68,7 +71,8 @@ enum ContextBuilder {
             _ = tls_SSL_CTX_set_session_cache_mode(ctx, Int(SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE))
         }
         if c.postHandshake { SSL_CTX_set_post_handshake_auth(ctx, 1) }
-        HandshakeCallbacks.install(on: ctx, server: c.server)
+        if c.server { try loadServerExtras(context, c) }
+        HandshakeCallbacks.install(on: context)
         if c.keyLogFile != nil { KeyLog.install(on: ctx) }
         return context
     }
@@ -108,6 +112,19 @@ enum ContextBuilder {
         }
     }
 
+    // -ocspresponse, -ticketkeys and -sni (servers only).
+    private static func loadServerExtras(_ context: SSLContext, _ c: ContextConfig) throws {
+        if let f = c.ocspResponse { context.ocspResponse = try OcspStatus.readResponse(f.path) }
+        if let f = c.ticketKeys { context.ticketKeys = try TicketKeys(file: f.path) }
+        context.virtualHosts = try c.virtualHosts.map { host in
+            do {
+                return (host, try ContextCache.context(for: host.context))
+            } catch let e as TclError where e.message != nil {
+                throw TclError("-sni \(host.pattern): \(e.message ?? "error")", errorCode: e.errorCode)
+            }
+        }
+    }
+
     private static func loadDHParams(_ ctx: OpaquePointer, _ stamp: FileStamp?) throws {
         guard let stamp else {
             _ = tls_SSL_CTX_set_dh_auto(ctx, 1)
@@ -127,7 +144,7 @@ enum ContextBuilder {
     }
 }
 
-/// The bounds of a server context's session cache (see README, Session resumption).
+/// The bounds of a server context's session cache (see the manual, SESSION RESUMPTION).
 enum ServerSessionCache {
     static let maxSessions = 1024
     /// Also the lifetime a TLS 1.3 ticket is issued with.
@@ -142,8 +159,11 @@ enum ContextCache {
     private static let contexts = LockedCache<ContextConfig, SSLContext>(limit: 32)
 
     static func context(for o: TlsOptions, interp: TclInterp) throws -> SSLContext {
-        let config = try ContextConfig(o, interp: interp)
-        return try contexts.value(for: config) { try ContextBuilder.build(config) }
+        try context(for: ContextConfig(o, interp: interp))
+    }
+
+    static func context(for config: ContextConfig) throws -> SSLContext {
+        try contexts.value(for: config) { try ContextBuilder.build(config) }
     }
 }
 

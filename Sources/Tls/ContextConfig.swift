@@ -32,6 +32,14 @@ struct ContextConfig: Hashable {
     var trust: TrustConfig
     /// SSLKEYLOGFILE as it was when the context was made; nil: no key log.
     var keyLogFile: String?
+    // Servers only (clients ignore these options, as they ignore -dhparams,
+    // so that tls::init defaults suit both).
+    /// -ocspresponse: the DER response to staple.
+    var ocspResponse: FileStamp?
+    /// -ticketkeys: the session-ticket key file.
+    var ticketKeys: FileStamp?
+    /// -sni: each virtual host's pattern, ALPN list and own context.
+    var virtualHosts: [VirtualHostConfig]
 
     init(_ o: TlsOptions, interp: TclInterp) throws {
         server = o.server
@@ -49,5 +57,22 @@ struct ContextConfig: Hashable {
         // A safe interpreter's channels write no key log: the file is one
         // it could not open.
         keyLogFile = tcl.pointee.tcl_IsSafe!(interp) != 0 ? nil : Environment.get("SSLKEYLOGFILE")
+        ocspResponse = o.server ? o.ocspResponse.map(FileStamp.init) : nil
+        ticketKeys = o.server ? o.ticketKeys.map(FileStamp.init) : nil
+        virtualHosts = o.server ? try o.sni.map { try VirtualHostConfig($0, main: o, interp: interp) } : []
+    }
+}
+
+/// What of an -sni entry the main context holds: the pattern to match, the
+/// ALPN list to choose from, and the configuration of the host's own context.
+struct VirtualHostConfig: Hashable {
+    let pattern: String
+    let alpn: [String]?
+    let context: ContextConfig
+
+    init(_ host: VirtualHost, main: TlsOptions, interp: TclInterp) throws {
+        pattern = host.pattern
+        alpn = host.overrides.alpn
+        context = try ContextConfig(host.options(from: main), interp: interp)
     }
 }

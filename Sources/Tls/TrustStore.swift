@@ -58,11 +58,11 @@ final class TrustStore {
             SSLErrors.clear()
         }
         if let f = c.caFile {
-            try f.requireReadable()
+            try f.requireReadable(option: "-cafile", directory: false, sibling: "-cadir")
             guard X509_STORE_load_file(store, f.path) == 1 else { throw SSLErrors.error("error loading CA file \"\(f.path)\"") }
         }
         if let d = c.caDir {
-            try d.requireReadable()
+            try d.requireReadable(option: "-cadir", directory: true, sibling: "-cafile")
             guard X509_STORE_load_path(store, d.path) == 1 else { throw SSLErrors.error("error loading CA directory \"\(d.path)\"") }
         }
         if let s = c.caStore {
@@ -82,14 +82,14 @@ final class TrustStore {
         }
         if c.crlFile != nil || c.crlDir != nil {
             if let f = c.crlFile {
-                try f.requireReadable()
+                try f.requireReadable(option: "-crlfile", directory: false, sibling: "-crldir")
                 guard let lookup = X509_STORE_add_lookup(store, X509_LOOKUP_file()),
                       X509_load_crl_file(lookup, f.path, X509_FILETYPE_PEM) > 0 else {
                     throw SSLErrors.error("error loading CRL file \"\(f.path)\"")
                 }
             }
             if let d = c.crlDir {
-                try d.requireReadable()
+                try d.requireReadable(option: "-crldir", directory: true, sibling: "-crlfile")
                 guard X509_STORE_load_path(store, d.path) == 1 else { throw SSLErrors.error("error loading CRL directory \"\(d.path)\"") }
             }
             _ = X509_STORE_set_flags(store, UInt(X509_V_FLAG_CRL_CHECK))
