@@ -112,7 +112,7 @@ final class Connection {
             // OpenSSL marks a TLS 1.3 session as used: each connection gets its own copy.
             _ = SSL_set_session(ssl, session)
             SSL_SESSION_free(session)
-        } else if o.model != nil, let copy = context.sessionCopy(for: o.serverName ?? "") {
+        } else if o.model != nil, let copy = context.sessions.sessionCopy(for: o.serverName ?? "") {
             _ = SSL_set_session(ssl, copy)
             SSL_SESSION_free(copy)
         }

@@ -264,7 +264,7 @@ extension TlsChannel {
 
     func sessionArrived(_ session: OpaquePointer) {
         if !connection.isServer {
-            connection.context.remember(session: session, for: options.serverName ?? "")
+            connection.context.sessions.remember(session, for: options.serverName ?? "")
         }
         guard options.command != nil else { return }
         var idLength: UInt32 = 0
