@@ -29,7 +29,11 @@ final class Transport {
     /// The first bytes received: what a peer that does not speak TLS sent.
     private(set) var firstBytes: [UInt8] = []
 
+    /// Corks the socket for a fast stream of writes (see BurstCork).
+    let burst: BurstCork
+
     init(parent: Tcl_Channel, pushback: Int) {
+        burst = BurstCork(parent: parent)
         let type = tcl.pointee.tcl_GetChannelType!(parent)!
         self.parent = parent
         self.instance = tcl.pointee.tcl_GetChannelInstanceData!(parent)
@@ -89,6 +93,9 @@ final class Transport {
             }
             pushback = 0
         }
+        // Reading from below ends a burst of writes: what it holds may be
+        // what the peer must see before it answers.
+        burst.endBurst()
         var err: Int32 = 0
         let n = inputProc(instance, buf, len, &err)
         if n > 0 { received(buf, Int(n)); return .count(Int(n)) }
@@ -109,6 +116,7 @@ final class Transport {
             held.append(contentsOf: UnsafeRawBufferPointer(start: buf, count: Int(len)))
             return .count(Int(len))
         }
+        burst.willWrite(Int(len))
         var err: Int32 = 0
         let n = outputProc(instance, buf, len, &err)
         if n > 0 { return .count(Int(n)) }

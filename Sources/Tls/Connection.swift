@@ -138,6 +138,7 @@ final class Connection {
 
     /// The channel below went away (closed under us): the BIO must not touch it.
     func detachTransport() {
+        transport.burst.endBurst()
         if let bio = SSL_get_rbio(ssl) { BIO_set_data(bio, nil) }
     }
 

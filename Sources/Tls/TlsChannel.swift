@@ -237,18 +237,48 @@ final class TlsChannel {
     /// runs when the handshake is over.
     func updateParentInterest() {
         guard stage != .closed else { return }
+        watchParent(wantedParentMask(), lazily: true)
+    }
+    private func wantedParentMask() -> Int32 {
         var mask = watchMask
         if connection.state == .handshaking {
             if mask != 0 || stage == .halfClosing { mask |= TCL_READABLE }
             if connection.readBlocked { mask &= ~TCL_WRITABLE }
         }
+        return mask
+    }
+
+    /// The mask last given to the channel below; nil when not known (a new
+    /// thread). Tcl asks our watch proc after every event, mostly for what
+    /// is already watched: the socket's notifier interest changes only when
+    /// the mask does (Tcl_CreateFileHandler, and epoll_ctl in Tcl 9, each time).
+    /// Lazily: readability Tcl no longer wants stays watched until it fires
+    /// (handle then drops it). Tcl drops it while it holds buffered input,
+    /// typically for the length of one handler, and asks for it again after.
+    private var parentMask: Int32?
+    private func watchParent(_ wanted: Int32, lazily: Bool) {
+        var mask = wanted
+        if lazily, let current = parentMask { mask |= current & TCL_READABLE }
+        guard mask != parentMask else { return }
+        parentMask = mask
         ParentChannel.watch(parent, mask)
+    }
+    /// Leaving the thread: nothing is watched from here, and the next
+    /// thread starts from an unknown mask.
+    func unwatchParent() {
+        ParentChannel.watch(parent, 0)
+        parentMask = nil
     }
 
     /// An event from the channel below: returns the events to pass up.
     func handle(_ mask: Int32) -> Int32 {
         if inOpenSSL || stage == .closed { return 0 }  // level-triggered: it comes again
         if mask & TCL_READABLE != 0 { connection.readBlocked = false }
+        // Readability left watched lazily (watchParent) that nobody wants now.
+        let wanted = wantedParentMask()
+        if mask & ~wanted != 0 { watchParent(wanted, lazily: false) }
+        let mask = mask & wanted
+        if mask == 0 { return 0 }
         guard connection.state == .handshaking, !blocking || stage == .halfClosing else { return mask }
         switch handshakeStep() {
         case .wouldBlock:
