@@ -51,7 +51,8 @@ extension TlsChannel {
     func leaveThread() {
         guard !isClosed, !isLeaving else { return }
         deferred.cancelAll()
-        if stage != .unstacking { ParentChannel.watch(parent, 0) }
+        if stage != .unstacking { unwatchParent() }
+        connection.transport.burst.endBurst()
         residence = .leaving(options.leaveThread())
     }
 

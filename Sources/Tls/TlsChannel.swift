@@ -68,6 +68,7 @@ final class TlsChannel {
         }
         return result
     }
+
     /// Nesting of our driver procs: Tcl is inside an operation on the
     /// channel (ChannelHold.swift); and whether a callback made us hold it.
     var tclDepth = 0
@@ -93,6 +94,10 @@ final class TlsChannel {
         guard let bottom = tcl.pointee.tcl_GetChannel!(interp, chanName, &mode) else { throw TclError.fromInterp }
         guard mode & (TCL_READABLE | TCL_WRITABLE) == (TCL_READABLE | TCL_WRITABLE) else {
             throw TclError("channel \"\(chanName)\" must be open for reading and writing")
+        }
+        // TLS on TLS would wait for a handshake the peer never starts.
+        if tcl.pointee.tcl_GetChannelType!(tcl.pointee.tcl_GetTopChannel!(bottom)) == UnsafePointer(TlsChannelType.pointer) {
+            throw TclError("channel \"\(chanName)\" already has TLS: tls::import it only once (tls::unimport removes TLS)")
         }
         let context: SSLContext
         if let model = options.model {
@@ -269,12 +274,38 @@ final class TlsChannel {
     /// runs when the handshake is over.
     func updateParentInterest() {
         guard !isClosed, openSSL != .postponing else { return }
+        watchParent(wantedParentMask(), lazily: true)
+    }
+    private func wantedParentMask() -> Int32 {
         var mask = watchMask
         if connection.state == .handshaking {
             if mask != 0 || stage == .halfClosing { mask |= TCL_READABLE }
             if connection.readBlocked { mask &= ~TCL_WRITABLE }
         }
+        return mask
+    }
+
+    /// The mask last given to the channel below; nil when not known (a new
+    /// thread). Tcl asks our watch proc after every event, mostly for what
+    /// is already watched: the socket's notifier interest changes only when
+    /// the mask does (Tcl_CreateFileHandler, and epoll_ctl in Tcl 9, each time).
+    /// Lazily: readability Tcl no longer wants stays watched until it fires
+    /// (handle then drops it). Tcl drops it while it holds buffered input,
+    /// typically for the length of one handler, and asks for it again after.
+    private var parentMask: Int32?
+    private func watchParent(_ wanted: Int32, lazily: Bool) {
+        var mask = wanted
+        if lazily, let current = parentMask { mask |= current & TCL_READABLE }
+        guard mask != parentMask else { return }
+        parentMask = mask
         ParentChannel.watch(parent, mask)
+    }
+    /// Leaving the thread (or postponing events during an OpenSSL call):
+    /// nothing is watched from here, and the next watch starts from an
+    /// unknown mask.
+    func unwatchParent() {
+        ParentChannel.watch(parent, 0)
+        parentMask = nil
     }
 
     /// An event from the channel below: returns the events to pass up.
@@ -283,10 +314,18 @@ final class TlsChannel {
         if inOpenSSL {
             // Level-triggered: it comes again once the OpenSSL call is over.
             postponeUntilOpenSSLReturns()
-            ParentChannel.watch(parent, 0)
+            unwatchParent()
             return 0
         }
         if mask & TCL_READABLE != 0 { connection.readBlocked = false }
+        // Readability left watched lazily (watchParent) that nobody wants now.
+        var mask = mask
+        let wanted = wantedParentMask()
+        if mask & TCL_READABLE != 0, wanted & TCL_READABLE == 0 {
+            watchParent(wanted, lazily: false)
+            mask &= ~TCL_READABLE
+            if mask == 0 { return 0 }
+        }
         guard connection.state == .handshaking, !blocking || stage == .halfClosing else { return mask }
         switch handshakeStep() {
         case .wouldBlock:
