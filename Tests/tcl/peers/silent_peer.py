@@ -39,6 +39,19 @@ def client_hello():
     return outgoing.read()
 
 
+def receive(sel, key):
+    """Reads what came on key's socket; at its end, closes it and returns None."""
+    try:
+        data = key.fileobj.recv(65536)
+    except OSError:
+        data = b""
+    if data:
+        return data
+    sel.unregister(key.fileobj)
+    key.fileobj.close()
+    return None
+
+
 def run_client(args):
     hello = client_hello()[:args.bytes]
     sel = selectors.DefaultSelector()
@@ -52,13 +65,7 @@ def run_client(args):
     left = len(socks)
     while left:
         for key, _ in sel.select():
-            try:
-                data = key.fileobj.recv(65536)
-            except OSError:
-                data = b""
-            if not data:
-                sel.unregister(key.fileobj)
-                key.fileobj.close()
+            if receive(sel, key) is None:
                 log("CLOSED", key.data)
                 left -= 1
     log("ALLCLOSED")
@@ -78,13 +85,8 @@ def run_server(args):
                 conn, _ = listener.accept()
                 sel.register(conn, selectors.EVENT_READ, "new")
                 continue
-            try:
-                data = key.fileobj.recv(65536)
-            except OSError:
-                data = b""
-            if not data:
-                sel.unregister(key.fileobj)
-                key.fileobj.close()
+            data = receive(sel, key)
+            if data is None:
                 log("CLOSED")
             elif key.data == "new":
                 sel.modify(key.fileobj, selectors.EVENT_READ, "seen")
