@@ -26,7 +26,7 @@ for {set i 0} {$i < $::repeat} {incr i} {
     set ::client [tls::socket -async {*}[tlstest::clientOpts] -command ::command 127.0.0.1 $port]
     fconfigure $::client -blocking 0
     close $::client write
-    set bound [after 5000 {set ::closed timeout}]
+    set bound [after 20000 {set ::closed timeout}]
     vwait ::closed
     after cancel $bound
     # Let the event loop run what was queued (the half-close check; under
