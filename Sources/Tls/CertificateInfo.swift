@@ -15,15 +15,13 @@
 //   issuerUniqueID,
 //   subjectUniqueID         lower-case hex, empty when absent
 //   num_extensions          a number
-//   extensions              list of extension long names as `openssl x509 -text`
-//                           shows them (`X509v3 Subject Alternative Name`), the
-//                           dotted OID for unknown ones
+//   extensions              dict: extension long name as `openssl x509 -text`
+//                           shows it (`X509v3 Subject Alternative Name`; the
+//                           dotted OID for unknown ones) -> critical flag 0/1
 //   authorityKeyIdentifier,
 //   subjectKeyIdentifier    lower-case hex of the key identifier
-//   subjectAltName          list of plain values: DNS names, IP addresses
-//                           (`127.0.0.1`, `::1`), e-mail addresses, URIs,
-//                           RFC 2253 directory names, registered OIDs; other
-//                           forms (otherName, X400, EDI party) are omitted
+//   subjectAltName          list of `TYPE:value` (`DNS:localhost`,
+//                           `IP Address:127.0.0.1`), see CertificateExtensions
 //   ocsp                    list of OCSP responder URLs (`openssl x509 -ocsp_uri`)
 //   certificate             PEM (`openssl x509 -outform PEM`)
 //   signatureAlgorithm      long name of the outer signature algorithm
@@ -37,8 +35,10 @@
 //   self_signed             0/1 (X509_self_signed: issuer is subject and keys match)
 //   sha1_hash, sha256_hash  lower-case hex digest of the DER
 //                           (`openssl x509 -noout -fingerprint -sha256` without colons)
+// and the keys TclTLS 2.0.1 and 1.7.22 return beyond the manual, in
+// CertificateExtensions.
 import COpenSSL
-import Glibc
+
 
 enum CertificateInfo {
     /// The certificate part of tls::status for one certificate (X509*), every key always present
@@ -69,12 +69,8 @@ enum CertificateInfo {
 
         let count = X509_get_ext_count(cert)
         v["num_extensions"] = .number(Int(count))
-        v["extensions"] = .list((0..<count).compactMap { i in
-            X509_get_ext(cert, i).map { objectName(X509_EXTENSION_get_object($0)) }
-        })
         v["authorityKeyIdentifier"] = .text(hex(X509_get0_authority_key_id(cert)))
         v["subjectKeyIdentifier"] = .text(hex(X509_get0_subject_key_id(cert)))
-        v["subjectAltName"] = .list(alternativeNames(cert))
         v["ocsp"] = .list(ocspURLs(cert))
         v["certificate"] = .text(memoryBIO { PEM_write_bio_X509($0, cert) })
 
@@ -104,6 +100,7 @@ enum CertificateInfo {
         v["self_signed"] = .flag(X509_self_signed(cert, 0) == 1)
         v["sha1_hash"] = .text(digest(cert, EVP_sha1()))
         v["sha256_hash"] = .text(digest(cert, EVP_sha256()))
+        CertificateExtensions.add(cert, to: &v)
         return v
     }
 
@@ -176,51 +173,6 @@ enum CertificateInfo {
         var length: UInt32 = 0
         guard X509_digest(cert, md, &buf, &length) == 1 else { return "" }
         return hex(buf.prefix(Int(length)))
-    }
-
-    /// The subjectAltName entries as plain values (see the format notes at the top).
-    static func alternativeNames(_ cert: OpaquePointer) -> [String] {
-        guard let names = X509_get_ext_d2i(cert, NID_subject_alt_name, nil, nil) else { return [] }
-        let stack = OpaquePointer(names)
-        defer { tls_GENERAL_NAMES_free(stack) }
-        var result: [String] = []
-        for i in 0..<tls_sk_GENERAL_NAME_num(stack) {
-            guard let name = tls_sk_GENERAL_NAME_value(stack, i) else { continue }
-            var type: Int32 = 0
-            guard let value = GENERAL_NAME_get0_value(name, &type) else { continue }
-            switch type {
-            case GEN_DNS, GEN_EMAIL, GEN_URI:
-                result.append(text(value.assumingMemoryBound(to: ASN1_STRING.self)))
-            case GEN_IPADD:
-                let address = ipAddress(value.assumingMemoryBound(to: ASN1_STRING.self))
-                if !address.isEmpty { result.append(address) }
-            case GEN_DIRNAME:
-                result.append(distinguishedName(OpaquePointer(value)))
-            case GEN_RID:
-                var buf = [CChar](repeating: 0, count: 128)
-                if OBJ_obj2txt(&buf, Int32(buf.count), OpaquePointer(value), 1) > 0 {
-                    result.append(String(cString: buf))
-                }
-            default:
-                continue
-            }
-        }
-        return result
-    }
-
-    /// An iPAddress entry (4 or 16 octets) in the usual text form; hex for anything else.
-    static func ipAddress(_ octets: UnsafePointer<ASN1_STRING>) -> String {
-        let length = Int(ASN1_STRING_length(octets))
-        guard let data = ASN1_STRING_get0_data(octets) else { return "" }
-        let family: Int32
-        switch length {
-        case 4: family = AF_INET
-        case 16: family = AF_INET6
-        default: return hex(UnsafeRawBufferPointer(start: data, count: length))
-        }
-        var buf = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
-        guard inet_ntop(family, data, &buf, socklen_t(buf.count)) != nil else { return "" }
-        return String(cString: buf)
     }
 
     /// OCSP responder URLs from the Authority Information Access extension.

@@ -27,24 +27,10 @@ enum ContextBuilder {
 
     static func build(_ o: TlsOptions, interp: TclInterp) throws -> SSLContext {
         SSLErrors.clear()
-        let versions = o.enabledProtocols
-        for v in versions where !v.isAvailable {
-            throw TclError("\(v.rawValue) protocol not supported")
-        }
-        guard let lowest = versions.first, let highest = versions.last else {
-            throw TclError("no protocol version enabled: enable at least one of -tls1.2 and -tls1.3")
-        }
         guard let ctx = SSL_CTX_new(TLS_method()) else { throw SSLErrors.error("could not create SSL context") }
         let context = SSLContext(ctx: ctx, isServer: o.server)
 
-        _ = tls_SSL_CTX_set_min_proto_version(ctx, lowest.wireVersion)
-        _ = tls_SSL_CTX_set_max_proto_version(ctx, highest.wireVersion)
-        var sslOptions = tls_SSL_OP_ALL() | tls_SSL_OP_NO_COMPRESSION() | tls_SSL_OP_IGNORE_UNEXPECTED_EOF()
-        // Versions between the lowest and highest that are switched off.
-        let gaps: [ProtocolVersion: UInt64] = [.ssl3: tls_SSL_OP_NO_SSLv3(), .tls1: tls_SSL_OP_NO_TLSv1(),
-                                               .tls1_1: tls_SSL_OP_NO_TLSv1_1(), .tls1_2: tls_SSL_OP_NO_TLSv1_2(),
-                                               .tls1_3: tls_SSL_OP_NO_TLSv1_3()]
-        for (v, flag) in gaps where !versions.contains(v) { sslOptions |= flag }
+        let sslOptions = tls_SSL_OP_ALL() | tls_SSL_OP_NO_COMPRESSION() | tls_SSL_OP_IGNORE_UNEXPECTED_EOF()
         _ = SSL_CTX_set_options(ctx, sslOptions)
         _ = tls_SSL_CTX_set_mode(ctx, Int(SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER))
 
@@ -55,6 +41,11 @@ enum ContextBuilder {
         if let c = o.cipherSuites, SSL_CTX_set_ciphersuites(ctx, c) != 1 {
             throw SSLErrors.error("bad -ciphersuites \"\(c)\"")
         }
+        // After -securitylevel and -cipher (`@SECLEVEL=0`), which decide what can be honoured.
+        let versions = try ProtocolVersion.range(enabled: o.enabledProtocols,
+                                                 securityLevel: Int(SSL_CTX_get_security_level(ctx)))
+        _ = tls_SSL_CTX_set_min_proto_version(ctx, versions.lowerBound.wireVersion)
+        _ = tls_SSL_CTX_set_max_proto_version(ctx, versions.upperBound.wireVersion)
 
         try loadIdentity(ctx, o, interp: interp)
 
@@ -108,10 +99,12 @@ enum ContextBuilder {
             guard SSL_CTX_use_PrivateKey(ctx, key) == 1 else { throw SSLErrors.error("error using private key from -key") }
         } else if let f = o.keyFile ?? o.certFile {
             try FileStamp.requireReadable(f)
-            let loaded = PasswordPrompt.with(ctx: ctx, interp: interp, script: o.password?.obj) {
+            let (loaded, scriptError) = PasswordPrompt.with(ctx: ctx, interp: interp, script: o.password?.obj) {
                 SSL_CTX_use_PrivateKey_file(ctx, f, SSL_FILETYPE_PEM) == 1
             }
-            guard loaded else { throw SSLErrors.error("error loading private key file \"\(f)\"") }
+            guard loaded else {
+                throw SSLErrors.error("error loading private key file \"\(f)\"", cause: scriptError)
+            }
         }
         if o.cert != nil || o.certFile != nil || o.key != nil || o.keyFile != nil {
             guard SSL_CTX_check_private_key(ctx) == 1 else {

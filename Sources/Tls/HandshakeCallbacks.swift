@@ -43,7 +43,10 @@ private func newSession(_ ssl: OpaquePointer?, _ session: OpaquePointer?) -> Int
 
 private func clientHello(_ ssl: OpaquePointer?, _ alert: UnsafeMutablePointer<Int32>?, _ arg: UnsafeMutableRawPointer?) -> Int32 {
     guard let ssl, let ch = channel(ssl) else { return SSL_CLIENT_HELLO_SUCCESS }
-    if ch.decide("hello", [TclObjects.string(ServerNameExtension.read(ssl) ?? "")]) == 0 {
+    var sessionId: UnsafePointer<UInt8>? = nil
+    let sessionIdLength = SSL_client_hello_get0_session_id(ssl, &sessionId)
+    if ch.decide("hello", [TclObjects.string(ServerNameExtension.read(ssl) ?? ""),
+                           TclObjects.bytes(sessionId, sessionIdLength)]) == 0 {
         alert?.pointee = SSL_AD_HANDSHAKE_FAILURE
         return SSL_CLIENT_HELLO_ERROR
     }
@@ -107,8 +110,9 @@ private func info(_ ssl: OpaquePointer?, _ where_: Int32, _ ret: Int32) {
 
 private func message(_ writeP: Int32, _ version: Int32, _ contentType: Int32, _ buf: UnsafeRawPointer?, _ len: Int,
                      _ ssl: OpaquePointer?, _ arg: UnsafeMutableRawPointer?) {
-    // 256 and 257 are OpenSSL's pseudo content types for record headers.
-    guard contentType < 256, let ch = channel(ssl) else { return }
+    // Every message, record headers (OpenSSL's pseudo content types 256 and
+    // 257) included, with SSL_trace's text as it is: what TclTLS 2.0 passes.
+    guard let ch = channel(ssl) else { return }
     guard let bio = BIO_new(BIO_s_mem()) else { return }
     defer { BIO_free(bio) }
     SSL_trace(writeP, version, contentType, buf, len, ssl, UnsafeMutableRawPointer(bio))
@@ -118,7 +122,7 @@ private func message(_ writeP: Int32, _ version: Int32, _ contentType: Int32, _ 
     ch.notify("message", [TclObjects.string(writeP != 0 ? "Sent" : "Received"),
                           TclObjects.string(ProtocolNames.version(version)),
                           TclObjects.string(ProtocolNames.contentType(contentType)),
-                          TclObjects.string(trace.trimmingWhitespace())])
+                          TclObjects.string(trace)])
 }
 
 enum ProtocolNames {
@@ -133,13 +137,17 @@ enum ProtocolNames {
         }
     }
 
+    /// TclTLS 2.0's names of the content types (`Handshake`, `Change Cipher`,
+    /// `Header` and `Inner Content Type` seen side by side with it).
     static func contentType(_ t: Int32) -> String {
         switch t {
-        case 20: return "change_cipher_spec"
-        case 21: return "alert"
-        case 22: return "handshake"
-        case 23: return "application_data"
-        case 24: return "heartbeat"
+        case 20: return "Change Cipher"
+        case 21: return "Alert"
+        case 22: return "Handshake"
+        case 23: return "Application Data"
+        case 24: return "Heartbeat"
+        case 256: return "Header"
+        case 257: return "Inner Content Type"
         default: return "unknown"
         }
     }
@@ -171,14 +179,21 @@ extension TlsChannel {
         Callbacks.invoke(interp, command.obj, [TclObjects.string(kind), TclObjects.string(name)] + args())
     }
 
-    /// -validatecommand: `script kind chan args...` → 0, 1, 2; nil without a script.
-    /// A script that fails or closes the channel rejects.
+    /// -validatecommand: `script kind chan args...` → 0, 1, 2; nil without a
+    /// script or when it returned no number (as TclTLS 2.0, the decision is
+    /// then OpenSSL's or the default). A script that fails or closes the
+    /// channel rejects.
     func decide(_ kind: String, _ args: @autoclosure () -> [TclObj]) -> Int? {
         guard let vcmd = options.validateCommand else { return nil }
         // No interpreter of this thread holds the channel: reject.
         guard let interp else { return 0 }
         let answer = Callbacks.decision(interp, vcmd.obj, [TclObjects.string(kind), TclObjects.string(name)] + args())
-        return closed ? 0 : (answer ?? 0)
+        if closed { return 0 }
+        switch answer {
+        case .number(let n): return n
+        case .noOpinion: return nil
+        case .failed: return 0
+        }
     }
 
     func verify(preverify: Bool, store: OpaquePointer) -> Bool {
@@ -188,8 +203,11 @@ extension TlsChannel {
         let depth = X509_STORE_CTX_get_error_depth(store)
         let error = X509_STORE_CTX_get_error(store)
         let cert = X509_STORE_CTX_get_current_cert(store).map { CertificateInfo.dict($0).object } ?? TclObjects.list([])
-        let message = preverify ? "" : String(cString: X509_verify_cert_error_string(Int(error)))
-        let answer = decide("verify", [TclObjects.int(Int(depth)), cert, TclObjects.bool(preverify), TclObjects.string(message)])
+        let message = String(cString: X509_verify_cert_error_string(Int(error)))
+        guard let answer = decide("verify", [TclObjects.int(Int(depth)), cert, TclObjects.bool(preverify),
+                                             TclObjects.string(message)]) else {
+            return preverify || !options.effectiveRequire
+        }
         if answer == 0 {
             if preverify { X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION) }
             return false

@@ -1,5 +1,8 @@
 // Unlocking an encrypted private key: OpenSSL's password callback runs the
-// -password script (or tls::password) as `script password rwflag size`.
+// -password script (or tls::password) as `script password rwflag size`, as
+// TclTLS 2.0 does; a script naming a procedure that takes no arguments is
+// called with none, as TclTLS 1.x called every -password script. An error the
+// script raises is kept, so that the failed load reports it.
 @preconcurrency import CTcl
 import COpenSSL
 
@@ -10,12 +13,15 @@ enum PasswordPrompt {
         /// OpenSSL may ask more than once for one key (it tries several
         /// decoders): the script is asked once, its answer (or failure) kept.
         var answer: [UInt8]??
+        var failure: TclError?
         init(interp: TclInterp, script: TclObj) { self.interp = interp; self.script = script }
     }
 
     /// Runs `body` (which loads the key) with the callback installed on `ctx`,
-    /// and removes it afterwards: the Source lives only for this call.
-    static func with<T>(ctx: OpaquePointer, interp: TclInterp, script: TclObj?, _ body: () -> T) -> T {
+    /// and removes it afterwards: the Source lives only for this call. Returns
+    /// body's result and the error the script raised, if it did.
+    static func with<T>(ctx: OpaquePointer, interp: TclInterp, script: TclObj?,
+                        _ body: () -> T) -> (result: T, scriptError: TclError?) {
         let fallback = RetainedObj(TclObjects.string("::tls::password"))
         let source = Source(interp: interp, script: script ?? fallback.obj)
         return withExtendedLifetime((source, fallback)) {
@@ -25,7 +31,7 @@ enum PasswordPrompt {
                 SSL_CTX_set_default_passwd_cb(ctx, nil)
                 SSL_CTX_set_default_passwd_cb_userdata(ctx, nil)
             }
-            return body()
+            return (body(), source.failure)
         }
     }
 
@@ -33,10 +39,26 @@ enum PasswordPrompt {
         guard let userdata else { return nil }
         let source = Unmanaged<Source>.fromOpaque(userdata).takeUnretainedValue()
         if let known = source.answer { return known }
-        let args = [TclObjects.string("password"), TclObjects.int(Int(rwflag)), TclObjects.int(Int(size))]
-        let answer = Callbacks.string(source.interp, source.script, args).map { Array($0.utf8) }
+        let args = takesNoArguments(source.interp, source.script) ? []
+            : [TclObjects.string("password"), TclObjects.int(Int(rwflag)), TclObjects.int(Int(size))]
+        var answer: [UInt8]? = nil
+        switch Callbacks.evaluate(source.interp, source.script, args) {
+        case .success(let password): answer = Array(password.utf8)
+        case .failure(let error): source.failure = error.message == nil ? nil : error
+        }
         source.answer = .some(answer)
         return answer
+    }
+
+    /// Whether the script is one word naming a procedure without arguments
+    /// (`proc getpass {} {...}`, TclTLS 1.x's form).
+    static func takesNoArguments(_ interp: TclInterp, _ script: TclObj) -> Bool {
+        guard let words = try? TclObjects.toList(nil, script), words.count == 1 else { return false }
+        let info = TclObjects.stringList(["::info", "args"])
+        TclObjects.retain(info)
+        defer { TclObjects.release(info) }
+        guard case .success(let parameters) = Callbacks.evaluate(interp, info, [words[0]]) else { return false }
+        return parameters.isEmpty
     }
 }
 

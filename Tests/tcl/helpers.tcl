@@ -45,13 +45,12 @@ if {![string match "$tlstest::build/*" [lindex [package ifneeded tls 2.1.0] end]
 # ---------------------------------------------------------------------------
 # PKI
 
-# Creates the test PKI (once) with the repository's openssl script.
+# Creates the test PKI (once) with the repository's openssl script, which
+# returns at once when the PKI is complete and of its current generation.
 proc tlstest::ensurePki {} {
     variable here
     variable pkidir
-    if {![file exists [file join $pkidir .complete]]} {
-        exec sh [file join $here make-pki.sh] $pkidir 2>@1
-    }
+    exec sh [file join $here make-pki.sh] $pkidir 2>@1
 }
 
 # Path of a PKI file, e.g. [tlstest::pki server.pem].

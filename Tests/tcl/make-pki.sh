@@ -18,6 +18,11 @@
 #   cadir/                        ca.pem under its hashed name
 #   bundle.pem                    the system CA bundle plus ca.pem
 #   dh.pem                        DH parameters (ffdhe2048)
+#   ec.pem ec.key                 CN=localhost, P-256 key signed by the RSA CA
+#   ed25519.pem ed25519.key       CN=localhost, Ed25519 key signed by the RSA CA
+#   inter.pem inter.key           intermediate CA "tls-test Intermediate CA"
+#   chained.pem chained.key       CN=localhost signed by the intermediate;
+#                                 chained-full.pem is it followed by inter.pem
 #   ca/                           the throwaway CA's configuration and database
 set -eu
 
@@ -28,13 +33,15 @@ fi
 OPENSSL=${OPENSSL:-openssl}
 mkdir -p "$1"
 DIR=$(cd "$1" && pwd)
-[ -f "$DIR/.complete" ] && exit 0
+# .complete names the PKI's generation: an older PKI (fewer files) is rebuilt.
+GENERATION="pki 2"
+[ -f "$DIR/.complete" ] && [ "$(head -n 1 "$DIR/.complete")" = "$GENERATION" ] && exit 0
 
 # One generator at a time; the others wait (bounded) for its .complete.
 lock="$DIR/.lock"
 if ! mkdir "$lock" 2>/dev/null; then
     waited=0
-    while [ ! -f "$DIR/.complete" ]; do
+    while [ "$(head -n 1 "$DIR/.complete" 2>/dev/null)" != "$GENERATION" ]; do
         if [ $waited -ge 120 ]; then
             echo "$0: gave up waiting for $lock (remove it if no generator runs)" >&2
             exit 1
@@ -135,6 +142,12 @@ extendedKeyUsage       = serverAuth
 subjectAltName         = DNS:localhost, IP:127.0.0.1
 subjectKeyIdentifier   = hash
 
+[ inter_ca ]
+basicConstraints       = critical, CA:TRUE, pathlen:0
+keyUsage               = critical, keyCertSign, cRLSign
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+
 [ crl ]
 authorityKeyIdentifier = keyid:always
 EOF
@@ -142,13 +155,15 @@ CNF=ca/openssl.cnf
 
 # RSA 2048 keys, generated in parallel (about a second).
 pids=
-for name in ca server client wronghost expired selfsigned revoked; do
+for name in ca server client wronghost expired selfsigned revoked inter chained; do
     "$OPENSSL" genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$name.key" 2>/dev/null &
     pids="$pids $!"
 done
 for pid in $pids; do
     wait "$pid" || { echo "$0: key generation failed" >&2; exit 1; }
 done
+quiet "$OPENSSL" genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec.key
+quiet "$OPENSSL" genpkey -algorithm ED25519 -out ed25519.key
 chmod 600 ./*.key
 
 # The root CA signs itself through `openssl ca`, backdated so that the expired
@@ -170,6 +185,13 @@ sign client "/CN=tls-test client" client -days 3650
 sign wronghost "/CN=wrong.example" wronghost -days 3650
 sign expired "/CN=localhost" local_server -startdate 20200101000000Z -enddate 20210101000000Z
 sign revoked "/CN=localhost" local_server -days 3650
+sign ec "/CN=localhost" server -days 3650
+sign ed25519 "/CN=localhost" server -days 3650
+sign inter "/CN=tls-test Intermediate CA" inter_ca -days 3650
+quiet "$OPENSSL" req -new -config "$CNF" -key chained.key -subj "/CN=localhost" -out ca/chained.csr
+quiet "$OPENSSL" ca -batch -notext -config "$CNF" -cert inter.pem -keyfile inter.key -in ca/chained.csr \
+    -extensions local_server -days 3650 -out chained.pem
+cat chained.pem inter.pem > chained-full.pem
 
 quiet "$OPENSSL" req -x509 -new -config "$CNF" -key selfsigned.key -subj "/CN=localhost" \
     -extensions selfsigned -days 3650 -out selfsigned.pem
@@ -205,7 +227,8 @@ cat ca.pem >> bundle.pem
 quiet "$OPENSSL" genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048 -out dh.pem
 
 # Sanity: every leaf but the self-signed, expired and revoked ones verifies.
-quiet "$OPENSSL" verify -CAfile ca.pem server.pem client.pem wronghost.pem revoked.pem
+quiet "$OPENSSL" verify -CAfile ca.pem server.pem client.pem wronghost.pem revoked.pem ec.pem ed25519.pem inter.pem
+quiet "$OPENSSL" verify -CAfile ca.pem -untrusted inter.pem chained.pem
 rm -f ca/*.csr
 
-date > .complete
+{ echo "$GENERATION"; date; } > .complete
