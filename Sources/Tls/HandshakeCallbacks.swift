@@ -242,7 +242,8 @@ extension TlsChannel {
         if !connection.isServer {
             connection.context.remember(session: session, for: options.serverName ?? "")
         }
-        guard options.command != nil else { return }
+        // Clients only, as TclTLS 2.0 (a server's new sessions are its own).
+        guard options.command != nil, !connection.isServer else { return }
         var idLength: UInt32 = 0
         let id = SSL_SESSION_get_id(session, &idLength)
         var ticket: UnsafePointer<UInt8>? = nil

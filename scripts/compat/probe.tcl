@@ -47,6 +47,7 @@ proc normalize {text} {
 # Keys whose values change from run to run: compared by form only.
 set volatile {start_time session_id master_key session_ticket ticket_app_data session
     session_context signatureValue time-out timeout lifetime}
+set cert {}
 
 # A value's form: empty, an integer, or bytes.
 proc form {value} {
@@ -89,9 +90,16 @@ proc tryRecord {name script} {
 # --- Callbacks: every call's arguments, in order -------------------------
 set calls {}
 proc callback {tag args} {
-    # The verify callback's certificate is a dict: recorded by its keys.
+    # The verify callback's certificate is a dict: compared as the last one
+    # seen ($::cert, recorded as a scenario of its own).
     if {[lindex $args 0] eq "verify" && [llength $args] >= 4} {
-        lset args 3 [list CERT [lsort [dict keys [lindex $args 3]]]]
+        set ::cert [normalizeDict [lindex $args 3]]
+        lset args 3 CERT
+    }
+    # A trace message: its first line (the rest holds random bytes).
+    if {[lindex $args 0] eq "message" && [llength $args] >= 6} {
+        regsub -all {[0-9]+} [lindex [split [string trim [lindex $args 5]] \n] 0] N line
+        lset args 5 $line
     }
     if {[lindex $args 0] eq "hello" && [llength $args] >= 4} {
         lset args 3 [form [lindex $args 3]]
@@ -258,9 +266,13 @@ record callbacks/command [lsort -unique $calls]
 closePair $p
 
 set calls {}
+set cert {}
 set p [pair [list {*}$server {*}$trust -request 1 -require 1 -validatecommand {callback svcmd}] \
     [list {*}$trust {*}$client -request 1 -require 1 -servername localhost -validatecommand {callback cvcmd}]]
 record callbacks/validatecommand $calls
+if {$cert ne ""} {
+    record callbacks/verify/cert $cert
+}
 closePair $p
 
 set calls {}

@@ -1,4 +1,4 @@
-# run.tcl ?-check? : the differential harness (`make compat`). Runs probe.tcl
+# run.tcl ?-check? ?-full? : the differential harness (`make compat`). Runs probe.tcl
 # against this package (build/), TclTLS 2.0.1 (built by scripts/tcltls201.sh,
 # under Tcl 8.6 and 9) and Debian's TclTLS 1.7.22 (Tcl 8.6), each in its own
 # child tclsh, and prints a table of every difference between ours and theirs.
@@ -77,7 +77,7 @@ foreach {name run} $runs {
 
 # Scenarios whose results are key/value dicts, compared key by key.
 proc isDict {scenario} {
-    return [regexp {/(status|status-local|connection)$} $scenario]
+    return [regexp {/(status|status-local|connection|cert)$} $scenario]
 }
 
 # The differences of theirs from ours: {scenario key ours theirs} each.
@@ -182,8 +182,12 @@ compare ours-8.6 2.0.1-8.6
 compare ours-9 2.0.1-9
 compare ours-8.6 1.7.22-8.6 old722
 
+# The table: one line per difference with -full; by default, differences
+# alike but for the scenario and the Tcl version share a line (the first
+# scenario and how many more).
 set unintended 0
-puts [format "%-10s %-34s %-22s %-60s %-60s %s" peer scenario key ours theirs verdict]
+set lines {}
+set seen [dict create]
 foreach row [lsort -index 1 $rows] {
     lassign $row run scenario key mine theirs topic
     if {$topic eq ""} {
@@ -193,7 +197,31 @@ foreach row [lsort -index 1 $rows] {
         set verdict "intended: $topic"
     }
     set at [firstDifference $mine $theirs]
-    puts [format "%-10s %-34s %-22s %-60s %-60s %s" $run $scenario $key [clip $mine $at] [clip $theirs $at] $verdict]
+    set line [list $run $scenario $key [clip $mine $at] [clip $theirs $at] $verdict]
+    if {"-full" in $argv} {
+        lappend lines $line
+        continue
+    }
+    set group [list [lindex [split $run -] 0] $key [clip $mine $at] [clip $theirs $at] $verdict]
+    if {[dict exists $seen $group]} {
+        set i [dict get $seen $group]
+        lset lines $i 1 [lindex $lines $i 1]+
+        continue
+    }
+    dict set seen $group [llength $lines]
+    lset line 0 [lindex $group 0]
+    lappend lines $line
+}
+puts [format "%-7s %-34s %-22s %-44s %-44s %s" peer scenario key ours theirs verdict]
+foreach line $lines {
+    lassign $line run scenario key mine theirs verdict
+    # scenario+ ... : the same difference in more scenarios (or Tcl versions).
+    regexp {^([^+]*)(\+*)$} $scenario -> scenario more
+    if {$more ne ""} {
+        append scenario " (+[string length $more])"
+    }
+    puts [format "%-7s %-34s %-22s %-44s %-44s %s" $run $scenario $key \
+        [string range $mine 0 43] [string range $theirs 0 43] $verdict]
 }
 puts "compat: [llength $rows] differences, $unintended not listed as intended ([join [dict keys $results] {, }])"
 
@@ -204,8 +232,7 @@ close $f
 set section ""
 regexp {\[section \{DIFFERENCES FROM TCLTLS\}\](.*?)(\[section |\[manpage_end\])} $manual -> section
 set missingTopics 0
-foreach entry $intended {
-    set topic [lindex $entry 3]
+foreach topic [lsort -unique [lmap entry $intended {lindex $entry 3}]] {
     if {[string first $topic $section] < 0} {
         puts "compat: topic \"$topic\" of intended.txt is not in doc/tls.man's DIFFERENCES FROM TCLTLS section"
         incr missingTopics
