@@ -42,20 +42,6 @@ enum ChannelCommands {
         return TclObjects.bool(try ch.handshakeCommand())
     }
 
-    /// `tls::HalfClose chan direction`: 1 when chan is a TLS channel and was
-    /// half-closed, 0 when it is not ours (tls.tcl then asks the core close).
-    static func halfClose(_ interp: TclInterp, _ objv: [TclObj]) throws -> TclObj? {
-        guard objv.count == 3 else { throw TclError.wrongArgs(objv, 1, "channel direction") }
-        guard let ch = try? TlsChannel.find(interp, TclObjects.toString(objv[1]), for: "CLOSE") else { return TclObjects.bool(false) }
-        let direction = TclObjects.toString(objv[2])
-        let write: Bool
-        if !direction.isEmpty && "write".hasPrefix(direction) { write = true }
-        else if !direction.isEmpty && "read".hasPrefix(direction) { write = false }
-        else { throw TclError.badChoice("direction", direction, ["read", "write"]) }
-        try ch.halfClose(write: write)
-        return TclObjects.bool(true)
-    }
-
     static func status(_ interp: TclInterp, _ objv: [TclObj]) throws -> TclObj? {
         var args = objv.dropFirst()
         var local = false
