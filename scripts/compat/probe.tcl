@@ -426,7 +426,12 @@ proc recordShape {name script} {
 recordShape shape/ciphers {tls::ciphers}
 foreach proto {tls1.2 tls1.3} {
     recordShape shape/ciphers-$proto [list tls::ciphers $proto]
-    recordShape shape/ciphers-$proto-verbose [list tls::ciphers $proto 1]
+    # Verbose: a list of lines, or one string of lines (its list form is words).
+    tryRecord shape/ciphers-$proto-verbose [list apply {{proto} {
+        set v [tls::ciphers $proto 1]
+        list words=[llength $v] lines=[llength [split [string trimright $v \n] \n]] \
+            newline-at-end=[string equal [string index $v end] \n]
+    }} $proto]
     recordShape shape/ciphers-$proto-supported [list tls::ciphers $proto 0 1]
 }
 tryRecord shape/protocols {tls::protocols}
