@@ -62,7 +62,7 @@ if {$quick} {
     }
 } else {
     array set size {
-        bulk 268435456  handshakes 300  memconns 500  echoclients 500  echosize 65536
+        bulk 268435456  handshakes 300  memconns 1000  echoclients 500  echosize 65536
         loadreps 20  stime 5  speed 1
         bulktimeout 180000  hstimeout 240000  memtimeout 240000  echotimeout 300000
     }
@@ -208,19 +208,20 @@ proc number {value unit} {
     }
     format [expr {$unit in {ms s} ? "%.2f" : "%.1f"}] $value
 }
+# A name in BENCH_ONLY, or its first word (http selects http-keepalive-1 ...).
 proc selected {name} {
-    expr {$::only eq "" || $name in $::only}
+    expr {$::only eq "" || $name in $::only || [lindex [split $name -] 0] in $::only}
 }
 
 # Runs trial (a command prefix taking the implementation) pairs times for each
 # implementation in impls, alternating, and prints the line. An implementation
 # whose trial fails is not tried again in this workload and gets n/a. Returns
 # our samples.
-proc workload {name unit impls trial} {
+proc workload {name unit impls trial {reporter ""}} {
     if {![selected $name]} {
         return
     }
-    foreach impl {ours tcltls} {
+    foreach impl [lsort -unique [concat ours tcltls $impls]] {
         set samples($impl) {}
         set problem($impl) ""
     }
@@ -238,7 +239,11 @@ proc workload {name unit impls trial} {
             stopAll
         }
     }
-    report $name $unit [array get samples] [array get problem]
+    if {$reporter eq ""} {
+        report $name $unit [array get samples] [array get problem]
+    } else {
+        $reporter $name $unit $impls [array get samples] [array get problem]
+    }
     return $samples(ours)
 }
 proc report {name unit samplesList problemList} {
@@ -322,9 +327,10 @@ proc awaitServer {server condition timeout} {
     }
 }
 
-# Server VmRSS before and after N idle connections (after one connection
-# opened and closed, so that one-time start-up costs are not counted).
-proc memoryTrial {impl} {
+# The server's (or client's) VmRSS before and after N idle connections (after
+# one connection opened and closed, so that one-time start-up costs are not
+# counted).
+proc memoryTrial {side impl} {
     set n $::size(memconns)
     set server [spawn $impl hs-server mode hold]
     set port [serverPort $server]
@@ -335,12 +341,13 @@ proc memoryTrial {impl} {
     expect $client closed 30000
     awaitServer $server {$closed >= 1} 30000
     after 200
-    set before [vmRSS [pid $server]]
+    set measured [expr {$side eq "server" ? $server : $client}]
+    set before [vmRSS [pid $measured]]
     send $client go
     expect $client held $::size(memtimeout)
     awaitServer $server "\$handshakes >= [expr {$n + 1}]" 30000
     after 200
-    set after [vmRSS [pid $server]]
+    set after [vmRSS [pid $measured]]
     expr {($after - $before) / double($n)}
 }
 
@@ -536,13 +543,15 @@ proc resumeWorkload {} {
     }
 }
 
-set workloads {bulk-send-64k bulk-recv-64k bulk-send-4k handshake-verify handshake-resume
-               conn-memory load-time concurrent-echo many-connections ceilings}
+set workloads {bulk-send-64k bulk-recv-64k bulk-send-4k bulk-recv-4k handshake-verify handshake-resume
+               conn-memory conn-memory-client load-time concurrent-echo many-connections ceilings}
 # Workloads in their own files.
 source [file join $here latency.tcl]
 source [file join $here many.tcl]
 source [file join $here threaded.tcl]
-lappend workloads request-latency threaded-server
+source [file join $here reuseport.tcl]
+source [file join $here http.tcl]
+lappend workloads request-latency threaded-server reuseport http http-keepalive-1 http-keepalive-50 http-close-1 http-close-50
 
 proc main {} {
     header
@@ -553,21 +562,25 @@ proc main {} {
         log "no C TclTLS found: its figures will be n/a"
     }
     foreach name $::only {
-        if {$name ni $::workloads} {
+        if {$name ni $::workloads && ![llength [lsearch -all -glob $::workloads $name-*]]} {
             log "BENCH_ONLY: unknown name $name (known: [join $::workloads])"
         }
     }
     workload bulk-send-64k MB/s {ours tcltls} {bulkTrial send 65536 big}
     workload bulk-recv-64k MB/s {ours tcltls} {bulkTrial recv 65536 big}
     workload bulk-send-4k MB/s {ours tcltls} [list bulkTrial send 4096 $::settings4k]
+    workload bulk-recv-4k MB/s {ours tcltls} [list bulkTrial recv 4096 $::settings4k]
     workload handshake-verify handshakes/s {ours tcltls} {handshakeTrial verify}
     resumeWorkload
-    workload conn-memory KiB {ours tcltls} memoryTrial
+    workload conn-memory KiB {ours tcltls} {memoryTrial server}
+    workload conn-memory-client KiB {ours tcltls} {memoryTrial client}
     loadTime
     workload concurrent-echo s {ours tcltls} echoTrial
     latencyWorkload
     manyConnections
     threadedWorkload
+    reuseportWorkload
+    httpWorkloads
     ceilings
 }
 

@@ -478,6 +478,7 @@ proc echoRead {chan i} {
 
 # Roles of workloads in their own files.
 source [file join [file dirname [info script]] latency.tcl]
+source [file join [file dirname [info script]] http.tcl]
 
 # ----------------------------------------------------------------- main
 

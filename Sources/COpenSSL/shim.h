@@ -11,6 +11,8 @@
 #include <openssl/store.h>
 #include <openssl/crypto.h>
 #include <openssl/decoder.h>
+#include <openssl/ocsp.h>
+#include <openssl/rand.h>
 
 /* Options and modes */
 static inline uint64_t tls_SSL_OP_ALL(void) { return SSL_OP_ALL; }
@@ -43,6 +45,11 @@ static inline int tls_SSL_get_peer_signature_nid(SSL *s, int *nid) { return (int
 static inline void *tls_SSL_get_app_data(const SSL *s) { return SSL_get_app_data(s); }
 static inline int tls_SSL_set_app_data(SSL *s, void *d) { return SSL_set_app_data(s, d); }
 static inline long tls_SSL_get_extms_support(SSL *s) { return SSL_get_extms_support(s); }
+static inline long tls_SSL_CTX_set_tlsext_status_cb(SSL_CTX *c, int (*cb)(SSL *, void *)) { return SSL_CTX_set_tlsext_status_cb(c, cb); }
+static inline long tls_SSL_set_tlsext_status_type(SSL *s, int t) { return SSL_set_tlsext_status_type(s, t); }
+static inline long tls_SSL_get_tlsext_status_ocsp_resp(SSL *s, const unsigned char **p) { return SSL_get_tlsext_status_ocsp_resp(s, p); }
+static inline long tls_SSL_set_tlsext_status_ocsp_resp(SSL *s, unsigned char *p, long n) { return SSL_set_tlsext_status_ocsp_resp(s, p, n); }
+static inline void *tls_OPENSSL_malloc(size_t n) { return OPENSSL_malloc(n); }
 static inline int tls_SSL_CTX_add_extra_chain_cert(SSL_CTX *c, X509 *x) { return (int)SSL_CTX_add_extra_chain_cert(c, x); }
 
 /* BIO */
@@ -54,6 +61,8 @@ static inline void tls_BIO_clear_retry_flags(BIO *b) { BIO_clear_retry_flags(b);
 /* Stacks */
 static inline int tls_sk_X509_num(const STACK_OF(X509) *s) { return sk_X509_num(s); }
 static inline X509 *tls_sk_X509_value(const STACK_OF(X509) *s, int i) { return sk_X509_value(s, i); }
+static inline int tls_sk_X509_push(STACK_OF(X509) *s, X509 *x) { return sk_X509_push(s, x); }
+static inline void tls_sk_X509_free_all(STACK_OF(X509) *s) { sk_X509_pop_free(s, X509_free); }
 static inline int tls_sk_X509_NAME_num(const STACK_OF(X509_NAME) *s) { return sk_X509_NAME_num(s); }
 static inline X509_NAME *tls_sk_X509_NAME_value(const STACK_OF(X509_NAME) *s, int i) { return sk_X509_NAME_value(s, i); }
 static inline int tls_sk_SSL_CIPHER_num(const STACK_OF(SSL_CIPHER) *s) { return sk_SSL_CIPHER_num(s); }

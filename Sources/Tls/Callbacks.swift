@@ -56,21 +56,14 @@ enum Callbacks {
         return outcome
     }
 
-    /// What a decision callback said.
-    enum Decision: Equatable {
-        case number(Int)   // the number it returned (booleans count as 0/1)
-        case noOpinion     // it returned something else, e.g. nothing
-        case failed        // it raised an error (reported with bgerror)
-    }
-
-    static func decision(_ interp: TclInterp, _ prefix: TclObj, _ args: [TclObj]) -> Decision {
-        guard case .ok(let r) = invoke(interp, prefix, args) else { return .failed }
+    /// A decision callback's result as a number (booleans count as 0/1), or nil.
+    static func decisionValue(_ r: String) -> Int? {
         let word = r.trimmingWhitespace().lowercased()
-        if let n = Int(word) { return .number(n) }
+        if let n = Int(word) { return n }
         switch word {
-        case "true", "yes", "on": return .number(1)
-        case "false", "no", "off": return .number(0)
-        default: return .noOpinion
+        case "true", "yes", "on": return 1
+        case "false", "no", "off": return 0
+        default: return nil
         }
     }
 

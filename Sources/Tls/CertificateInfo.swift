@@ -38,6 +38,7 @@
 // and the keys TclTLS 2.0.1 and 1.7.22 return beyond the manual, in
 // CertificateExtensions.
 import COpenSSL
+import Glibc
 
 
 enum CertificateInfo {
@@ -173,6 +174,54 @@ enum CertificateInfo {
         var length: UInt32 = 0
         guard X509_digest(cert, md, &buf, &length) == 1 else { return "" }
         return hex(buf.prefix(Int(length)))
+    }
+
+    /// The subjectAltName entries as plain values (DNS names, IP addresses as
+    /// `127.0.0.1`/`::1`, e-mail addresses, URIs, RFC 2253 directory names,
+    /// registered OIDs): the names a host is checked against, for messages.
+    /// (tls::status gives them in OpenSSL's `TYPE:value` form.)
+    static func alternativeNames(_ cert: OpaquePointer) -> [String] {
+        guard let names = X509_get_ext_d2i(cert, NID_subject_alt_name, nil, nil) else { return [] }
+        let stack = OpaquePointer(names)
+        defer { tls_GENERAL_NAMES_free(stack) }
+        var result: [String] = []
+        for i in 0..<tls_sk_GENERAL_NAME_num(stack) {
+            guard let name = tls_sk_GENERAL_NAME_value(stack, i) else { continue }
+            var type: Int32 = 0
+            guard let value = GENERAL_NAME_get0_value(name, &type) else { continue }
+            switch type {
+            case GEN_DNS, GEN_EMAIL, GEN_URI:
+                result.append(text(value.assumingMemoryBound(to: ASN1_STRING.self)))
+            case GEN_IPADD:
+                let address = ipAddress(value.assumingMemoryBound(to: ASN1_STRING.self))
+                if !address.isEmpty { result.append(address) }
+            case GEN_DIRNAME:
+                result.append(distinguishedName(OpaquePointer(value)))
+            case GEN_RID:
+                var buf = [CChar](repeating: 0, count: 128)
+                if OBJ_obj2txt(&buf, Int32(buf.count), OpaquePointer(value), 1) > 0 {
+                    result.append(String(cString: buf))
+                }
+            default:
+                continue
+            }
+        }
+        return result
+    }
+
+    /// An iPAddress entry (4 or 16 octets) in the usual text form; hex for anything else.
+    static func ipAddress(_ octets: UnsafePointer<ASN1_STRING>) -> String {
+        let length = Int(ASN1_STRING_length(octets))
+        guard let data = ASN1_STRING_get0_data(octets) else { return "" }
+        let family: Int32
+        switch length {
+        case 4: family = AF_INET
+        case 16: family = AF_INET6
+        default: return hex(UnsafeRawBufferPointer(start: data, count: length))
+        }
+        var buf = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+        guard inet_ntop(family, data, &buf, socklen_t(buf.count)) != nil else { return "" }
+        return String(cString: buf)
     }
 
     /// OCSP responder URLs from the Authority Information Access extension.

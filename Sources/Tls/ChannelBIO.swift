@@ -26,8 +26,14 @@ final class Transport {
     /// seen its end: a peer that left without sending a byte never began TLS.
     private(set) var bytesReceived = 0
     private(set) var reachedEOF = false
+    /// The first bytes received: what a peer that does not speak TLS sent.
+    private(set) var firstBytes: [UInt8] = []
+
+    /// Corks the socket for a fast stream of writes (see BurstCork).
+    let burst: BurstCork
 
     init(parent: Tcl_Channel, pushback: Int) {
+        burst = BurstCork(parent: parent)
         let type = tcl.pointee.tcl_GetChannelType!(parent)!
         self.parent = parent
         self.instance = tcl.pointee.tcl_GetChannelInstanceData!(parent)
@@ -82,16 +88,27 @@ final class Transport {
             let n = tcl.pointee.tcl_ReadRaw!(parent, buf, Tcl_Size(min(Int(len), pushback)))
             if n > 0 {
                 pushback -= Int(n)
-                bytesReceived += Int(n)
+                received(buf, Int(n))
                 return .count(Int(n))
             }
             pushback = 0
         }
+        // Reading from below ends a burst of writes: what it holds may be
+        // what the peer must see before it answers.
+        burst.endBurst()
         var err: Int32 = 0
         let n = inputProc(instance, buf, len, &err)
-        if n > 0 { bytesReceived += Int(n); return .count(Int(n)) }
+        if n > 0 { received(buf, Int(n)); return .count(Int(n)) }
         if n == 0 { reachedEOF = true; return .eof }
         return classify(err)
+    }
+
+    private func received(_ buf: UnsafeMutablePointer<CChar>, _ n: Int) {
+        if bytesReceived < HandshakeFailure.keptBytes {
+            let take = min(n, HandshakeFailure.keptBytes - bytesReceived)
+            firstBytes += UnsafeRawBufferPointer(start: buf, count: take)
+        }
+        bytesReceived += n
     }
 
     func write(_ buf: UnsafePointer<CChar>, _ len: Int32) -> Result {
@@ -99,6 +116,7 @@ final class Transport {
             held.append(contentsOf: UnsafeRawBufferPointer(start: buf, count: Int(len)))
             return .count(Int(len))
         }
+        burst.willWrite(Int(len))
         var err: Int32 = 0
         let n = outputProc(instance, buf, len, &err)
         if n > 0 { return .count(Int(n)) }

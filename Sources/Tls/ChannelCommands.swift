@@ -52,12 +52,12 @@ enum ChannelCommands {
         guard args.count == 1 else { throw TclError.wrongArgs(objv, 1, "?-local? channel") }
         let ch = try TlsChannel.find(interp, TclObjects.toString(args.first!), for: "STATUS")
         guard ch.connection.state == .established else { return TclObjects.list([]) }
-        return SessionInfo.status(ch.connection.ssl, local: local)
+        return SessionInfo.status(ch.connection.ssl, local: local, ocsp: ch.connection.ocsp)
     }
 
     static func connection(_ interp: TclInterp, _ objv: [TclObj]) throws -> TclObj? {
         guard objv.count == 2 else { throw TclError.wrongArgs(objv, 1, "channel") }
         let ch = try TlsChannel.find(interp, TclObjects.toString(objv[1]), for: "CONNECTION")
-        return SessionInfo.connection(ch.connection.ssl)
+        return SessionInfo.connection(ch.connection.ssl, servedHost: ch.connection.servedHost?.pattern ?? "")
     }
 }

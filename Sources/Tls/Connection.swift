@@ -9,6 +9,8 @@ final class Connection {
     let ssl: OpaquePointer
     let context: SSLContext
     let isServer: Bool
+    /// The host name the peer's certificate must match (a verifying client's -servername).
+    let expectedHost: String?
     /// The channel below; the BIO borrows it, detachTransport cuts it off.
     let transport: Transport
 
@@ -22,10 +24,20 @@ final class Connection {
     /// balancer's health check): no TLS ever began, and like a plain socket
     /// the channel reads EOF, with no error to report. Set with `.failed`.
     private(set) var peerLeftBeforeHello = false
+    /// The handshake was given up at its deadline. Set with `.failed`.
+    private(set) var timedOut = false
     /// The last read stopped for want of bytes from below; cleared when the
     /// channel below reports readable. Keeps an incomplete record in OpenSSL's
     /// read-ahead buffer from looking like readable data.
     var readBlocked = false
+    /// Server: the -sni host whose certificate is served, nil for the main one.
+    private(set) var servedHost: VirtualHostConfig?
+    /// The host's context, kept as long as the SSL uses it.
+    private var servedContext: SSLContext?
+    /// Client: what -ocsp asked for, and the verdict on the stapled response.
+    private let ocspMode: OcspMode
+    private(set) var ocsp = OcspResult()
+    private var ocspRejected = false
 
     enum Progress {
         case done
@@ -48,7 +60,9 @@ final class Connection {
         self.ssl = ssl
         self.context = context
         self.isServer = o.server
+        self.expectedHost = !o.server && o.effectiveRequest ? o.serverName : nil
         self.transport = transport
+        self.ocspMode = o.server ? .none : o.ocsp
         let bio = ChannelBIO.make(transport)
         SSL_set_bio(ssl, bio, bio)
         SSL_set_read_ahead(ssl, 1)
@@ -104,11 +118,29 @@ final class Connection {
             _ = SSL_set_session(ssl, copy)
             SSL_SESSION_free(copy)
         }
+        if ocspMode != .none { _ = tls_SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp) }
         SSLErrors.clear()
+    }
+
+    /// Server, from the servername callback: present `host`'s certificate.
+    func serve(_ host: VirtualHostConfig, _ hostContext: SSLContext) {
+        guard SSL_set_SSL_CTX(ssl, hostContext.ctx) != nil else { return }
+        servedHost = host
+        servedContext = hostContext
+    }
+
+    /// Client, from the status callback: checks the stapled OCSP response;
+    /// false fails the handshake (-ocsp require and anything but "good").
+    func checkStapledResponse() -> Bool {
+        guard ocspMode != .none else { return true }
+        ocsp = OcspStatus.check(ssl)
+        ocspRejected = ocspMode == .require && !ocsp.isGood
+        return !ocspRejected
     }
 
     /// The channel below went away (closed under us): the BIO must not touch it.
     func detachTransport() {
+        transport.burst.endBurst()
         if let bio = SSL_get_rbio(ssl) { BIO_set_data(bio, nil) }
     }
 
@@ -150,18 +182,27 @@ final class Connection {
         }
     }
 
-    /// Why the handshake failed, in OpenSSL's words.
+    /// The handshake ran out of time: it fails with `message`, and OpenSSL's
+    /// buffers for it are given back now, not when the script closes.
+    func abandonHandshake(_ message: String) {
+        guard state == .handshaking else { return }
+        state = .failed(message)
+        timedOut = true
+        _ = SSL_free_buffers(ssl)
+    }
+
+    /// Why the handshake failed, in OpenSSL's words and what they mean here.
     private func failureReason() -> String {
+        if ocspRejected {
+            SSLErrors.clear()
+            return ocsp.error
+        }
         let errno = transport.lastErrno
-        guard var reason = SSLErrors.reason() else {
+        guard let reason = SSLErrors.reason() else {
             if errno != 0 && errno != EAGAIN { return String(cString: strerror(errno)).lowercased() }
             return "connection closed by peer"
         }
-        let verify = SSL_get_verify_result(ssl)
-        if reason.contains("certificate verify failed") && verify != X509_V_OK {
-            reason += " due to \"\(String(cString: X509_verify_cert_error_string(verify)))\""
-        }
-        return reason
+        return HandshakeFailure(ssl: ssl, expectedHost: expectedHost, firstBytes: transport.firstBytes).explain(reason)
     }
 
     // The error queue is drained after every failure, so the hot path need

@@ -1,63 +1,48 @@
-// Options → SSL_CTX: protocols, ciphers, our certificate and key, the trust
-// store, DH, session caching and the callbacks every context carries. What
-// differs per connection (server name, ALPN list, verify mode, session to
-// resume) is set on the SSL object by Connection, so contexts can be shared.
+// ContextConfig → SSL_CTX: protocols, ciphers, our certificate and key, the
+// trust store, DH, session caching and the callbacks every context carries.
+// The builder reads nothing but the ContextConfig, which is also the cache
+// key. What differs per connection (server name, ALPN list, verify mode,
+// session to resume) is set on the SSL object by Connection.
 import COpenSSL
 import Glibc
 
 enum ContextBuilder {
-    /// Everything that decides the context's contents (files with stamps).
-    static func key(_ o: TlsOptions) -> String {
-        var parts = [o.server ? "server" : "client"]
-        parts.append("protocols:" + o.enabledProtocols.map(\.rawValue).joined(separator: ","))
-        if let f = o.certFile { parts.append("certfile:\(FileStamp.of(f))") }
-        if let f = o.keyFile { parts.append("keyfile:\(FileStamp.of(f))") }
-        if let c = o.cert { parts.append("cert:\(Digest.sha256Hex(c))") }
-        if let k = o.key { parts.append("key:\(Digest.sha256Hex(k))") }
-        if let p = o.password { parts.append("password:\(TclObjects.toString(p.obj))") }
-        if let c = o.cipher { parts.append("cipher:\(c)") }
-        if let c = o.cipherSuites { parts.append("ciphersuites:\(c)") }
-        if let l = o.securityLevel { parts.append("seclevel:\(l)") }
-        if let f = o.dhParams { parts.append("dh:\(FileStamp.of(f))") }
-        if let p = o.postHandshake { parts.append("pha:\(p)") }
-        parts.append("keylog:\(Environment.get("SSLKEYLOGFILE") ?? "")")
-        parts.append("trust:" + TrustStore.key(o))
-        return parts.joined(separator: "|")
-    }
-
-    static func build(_ o: TlsOptions, interp: TclInterp) throws -> SSLContext {
+    static func build(_ c: ContextConfig, interp: TclInterp) throws -> SSLContext {
         SSLErrors.clear()
         guard let ctx = SSL_CTX_new(TLS_method()) else { throw SSLErrors.error("could not create SSL context") }
-        let context = SSLContext(ctx: ctx, isServer: o.server)
+        let context = SSLContext(ctx: ctx, isServer: c.server)
 
         let sslOptions = tls_SSL_OP_ALL() | tls_SSL_OP_NO_COMPRESSION() | tls_SSL_OP_IGNORE_UNEXPECTED_EOF()
         _ = SSL_CTX_set_options(ctx, sslOptions)
-        _ = tls_SSL_CTX_set_mode(ctx, Int(SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER))
+        // RELEASE_BUFFERS: an idle connection holds no read or write buffer
+        // (about 10 KiB of the 26 KiB an idle server connection took).
+        _ = tls_SSL_CTX_set_mode(ctx, Int(SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER
+                                          | SSL_MODE_RELEASE_BUFFERS))
 
-        if let level = o.securityLevel { SSL_CTX_set_security_level(ctx, Int32(level)) }
-        if let c = o.cipher, SSL_CTX_set_cipher_list(ctx, c) != 1 {
-            throw SSLErrors.error("bad -cipher \"\(c)\"")
+        if let level = c.securityLevel { SSL_CTX_set_security_level(ctx, Int32(level)) }
+        if let s = c.cipher, SSL_CTX_set_cipher_list(ctx, s) != 1 {
+            throw SSLErrors.error("bad -cipher \"\(s)\"")
         }
-        if let c = o.cipherSuites, SSL_CTX_set_ciphersuites(ctx, c) != 1 {
-            throw SSLErrors.error("bad -ciphersuites \"\(c)\"")
+        if let s = c.cipherSuites, SSL_CTX_set_ciphersuites(ctx, s) != 1 {
+            throw SSLErrors.error("bad -ciphersuites \"\(s)\"")
         }
         // After -securitylevel and -cipher (`@SECLEVEL=0`), which decide what can be honoured.
-        let versions = try ProtocolVersion.range(enabled: o.enabledProtocols,
+        let versions = try ProtocolVersion.range(enabled: c.protocols,
                                                  securityLevel: Int(SSL_CTX_get_security_level(ctx)))
         _ = tls_SSL_CTX_set_min_proto_version(ctx, versions.lowerBound.wireVersion)
         _ = tls_SSL_CTX_set_max_proto_version(ctx, versions.upperBound.wireVersion)
 
-        try loadIdentity(ctx, o, interp: interp)
+        try loadIdentity(ctx, c, interp: interp)
 
-        let trust = try TrustStore.shared(for: o)
+        let trust = try TrustStore.shared(for: c.trust)
         SSL_CTX_set1_cert_store(ctx, trust.store)
-        if o.server, let f = o.caFile, o.effectiveRequest, let names = SSL_load_client_CA_file(f) {
+        if let f = c.clientCANames, let names = SSL_load_client_CA_file(f.path) {
             SSL_CTX_set_client_CA_list(ctx, names)
         }
         SSLErrors.clear()
 
-        if o.server {
-            try loadDHParams(ctx, o.dhParams)
+        if c.server {
+            try loadDHParams(ctx, c.dhParams)
             let sid: [UInt8] = Array("tcl-tls".utf8)
             _ = SSL_CTX_set_session_id_context(ctx, sid, UInt32(sid.count))
             _ = tls_SSL_CTX_set_session_cache_mode(ctx, Int(SSL_SESS_CACHE_SERVER))
@@ -71,25 +56,29 @@ enum ContextBuilder {
         } else {
             _ = tls_SSL_CTX_set_session_cache_mode(ctx, Int(SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE))
         }
-        if o.postHandshake == true { SSL_CTX_set_post_handshake_auth(ctx, 1) }
-        HandshakeCallbacks.install(on: ctx, server: o.server)
-        if Environment.get("SSLKEYLOGFILE") != nil { KeyLog.install(on: ctx) }
+        if c.postHandshake { SSL_CTX_set_post_handshake_auth(ctx, 1) }
+        if c.server { try loadServerExtras(context, c, interp: interp) }
+        HandshakeCallbacks.install(on: context)
+        if c.keyLogFile != nil { KeyLog.install(on: ctx) }
         return context
     }
 
     /// Our certificate and private key, from files or DER bytes.
-    private static func loadIdentity(_ ctx: OpaquePointer, _ o: TlsOptions, interp: TclInterp) throws {
-        if let der = o.cert {
+    private static func loadIdentity(_ ctx: OpaquePointer, _ c: ContextConfig, interp: TclInterp) throws {
+        switch c.certificate {
+        case .bytes(let der)?:
             guard SSL_CTX_use_certificate_ASN1(ctx, Int32(der.count), der) == 1 else {
                 throw SSLErrors.error("error loading certificate from -cert")
             }
-        } else if let f = o.certFile {
-            try FileStamp.requireReadable(f)
-            guard SSL_CTX_use_certificate_chain_file(ctx, f) == 1 else {
-                throw SSLErrors.error("error loading certificate file \"\(f)\"")
+        case .file(let f)?:
+            try f.requireReadable()
+            guard SSL_CTX_use_certificate_chain_file(ctx, f.path) == 1 else {
+                throw SSLErrors.error("error loading certificate file \"\(f.path)\"")
             }
+        case nil: break
         }
-        if let der = o.key {
+        switch c.privateKey {
+        case .bytes(let der)?:
             let key: OpaquePointer? = der.withUnsafeBufferPointer { buf in
                 var p: UnsafePointer<UInt8>? = buf.baseAddress
                 return d2i_AutoPrivateKey(nil, &p, buf.count)
@@ -97,28 +86,44 @@ enum ContextBuilder {
             guard let key else { throw SSLErrors.error("error loading private key from -key") }
             defer { EVP_PKEY_free(key) }
             guard SSL_CTX_use_PrivateKey(ctx, key) == 1 else { throw SSLErrors.error("error using private key from -key") }
-        } else if let f = o.keyFile ?? o.certFile {
-            try FileStamp.requireReadable(f)
-            let (loaded, scriptError) = PasswordPrompt.with(ctx: ctx, interp: interp, script: o.password?.obj) {
-                SSL_CTX_use_PrivateKey_file(ctx, f, SSL_FILETYPE_PEM) == 1
+        case .file(let f)?:
+            try f.requireReadable()
+            let script = c.passwordScript.map { RetainedObj(TclObjects.string($0)) }
+            let (loaded, scriptError) = PasswordPrompt.with(ctx: ctx, interp: interp, script: script?.obj) {
+                SSL_CTX_use_PrivateKey_file(ctx, f.path, SSL_FILETYPE_PEM) == 1
             }
             guard loaded else {
-                throw SSLErrors.error("error loading private key file \"\(f)\"", cause: scriptError)
+                throw SSLErrors.error("error loading private key file \"\(f.path)\"", cause: scriptError)
             }
+        case nil: break
         }
-        if o.cert != nil || o.certFile != nil || o.key != nil || o.keyFile != nil {
+        if c.certificate != nil || c.privateKey != nil {
             guard SSL_CTX_check_private_key(ctx) == 1 else {
                 throw SSLErrors.error("private key does not match the certificate")
             }
         }
     }
 
-    private static func loadDHParams(_ ctx: OpaquePointer, _ file: String?) throws {
-        guard let file else {
+    // -ocspresponse, -ticketkeys and -sni (servers only).
+    private static func loadServerExtras(_ context: SSLContext, _ c: ContextConfig, interp: TclInterp) throws {
+        if let f = c.ocspResponse { context.ocspResponse = try OcspStatus.readResponse(f.path) }
+        if let f = c.ticketKeys { context.ticketKeys = try TicketKeys(file: f.path) }
+        context.virtualHosts = try c.virtualHosts.map { host in
+            do {
+                return (host, try ContextCache.context(for: host.context, interp: interp))
+            } catch let e as TclError where e.message != nil {
+                throw TclError("-sni \(host.pattern): \(e.message ?? "error")", errorCode: e.errorCode)
+            }
+        }
+    }
+
+    private static func loadDHParams(_ ctx: OpaquePointer, _ stamp: FileStamp?) throws {
+        guard let stamp else {
             _ = tls_SSL_CTX_set_dh_auto(ctx, 1)
             return
         }
-        try FileStamp.requireReadable(file)
+        try stamp.requireReadable()
+        let file = stamp.path
         guard let bio = BIO_new_file(file, "r") else { throw SSLErrors.error("error reading DH parameters \"\(file)\"") }
         defer { BIO_free(bio) }
         guard let params = PEM_read_bio_Parameters(bio, nil) else {
@@ -131,7 +136,7 @@ enum ContextBuilder {
     }
 }
 
-/// The bounds of a server context's session cache (see README, Session resumption).
+/// The bounds of a server context's session cache (see the manual, SESSION RESUMPTION).
 enum ServerSessionCache {
     static let maxSessions = 1024
     /// Also the lifetime a TLS 1.3 ticket is issued with.
@@ -143,10 +148,14 @@ enum ServerSessionCache {
 /// in several threads at once; a context is not changed once built, and the
 /// -password script runs only while it is built, in the caller's thread).
 enum ContextCache {
-    private static let contexts = LockedCache<SSLContext>(limit: 32)
+    private static let contexts = LockedCache<ContextConfig, SSLContext>(limit: 32)
 
     static func context(for o: TlsOptions, interp: TclInterp) throws -> SSLContext {
-        try contexts.value(for: ContextBuilder.key(o)) { try ContextBuilder.build(o, interp: interp) }
+        try context(for: ContextConfig(o), interp: interp)
+    }
+
+    static func context(for config: ContextConfig, interp: TclInterp) throws -> SSLContext {
+        try contexts.value(for: config) { try ContextBuilder.build(config, interp: interp) }
     }
 }
 

@@ -1,5 +1,5 @@
 // The options of tls::import (and tls::socket, tls::init): one table drives
-// parsing, the `bad option` message, ::tls::importOptions and the README list.
+// parsing, the `bad option` message, ::tls::importOptions and the manual's option list.
 
 /// Everything a script said about one TLS channel.
 struct TlsOptions {
@@ -31,6 +31,17 @@ struct TlsOptions {
     var sessionId: [UInt8]?
     var command: RetainedObj?
     var validateCommand: RetainedObj?
+    // Beyond TclTLS, for servers (see VirtualHosts, OcspStatus, TicketKeys).
+    /// -sni: virtual hosts, in the order given.
+    var sni: [VirtualHost] = []
+    /// -ocspresponse: DER OCSP response file to staple (server).
+    var ocspResponse: String?
+    /// -ocsp: ask for and check a stapled OCSP response (client).
+    var ocsp = OcspMode.none
+    /// -ticketkeys: file of 80-byte session-ticket keys (server).
+    var ticketKeys: String?
+    /// -handshaketimeout: ms the handshake may take; 0 is no deadline.
+    var handshakeTimeout: Int?
 
     /// The protocol versions to enable: TLS 1.2 and 1.3 unless told otherwise.
     var enabledProtocols: [ProtocolVersion] {
@@ -43,6 +54,14 @@ struct TlsOptions {
     /// Ask the peer for a certificate: clients do by default, servers do not;
     /// `-require 1` implies it.
     var effectiveRequest: Bool { effectiveRequire || (request ?? !server) }
+    /// The handshake's deadline in ms, nil for none: servers have one by
+    /// default (a peer that connects and goes silent must not hold a
+    /// connection forever), clients none unless asked, as `socket` does.
+    var handshakeTimeoutMs: Int? {
+        let ms = handshakeTimeout ?? (server ? TlsOptions.serverHandshakeTimeout : 0)
+        return ms > 0 ? ms : nil
+    }
+    static let serverHandshakeTimeout = 30000
 }
 
 /// One row of the option table.
@@ -103,10 +122,23 @@ extension TlsOptions {
         OptionSpec(name: "-crldir", argument: "dir", summary: "directory of CRLs (hashed names) checked during verification", apply: path { $0.crlDir = $1 }),
         OptionSpec(name: "-crlfile", argument: "file", summary: "PEM file of CRLs checked during verification", apply: path { $0.crlFile = $1 }),
         OptionSpec(name: "-dhparams", argument: "file", summary: "DH parameters file (server); default: automatic", apply: path { $0.dhParams = $1 }),
+        OptionSpec(name: "-handshaketimeout", argument: "ms", summary: "fail a handshake not done in time; 0: never (default: server 30000, client 0)") { o, interp, v in
+            let n = try TclObjects.toInt(interp, v)
+            guard n >= 0 else { throw TclError("bad -handshaketimeout \"\(n)\": must be a number of milliseconds, 0 or more") }
+            o.handshakeTimeout = n
+        },
         OptionSpec(name: "-key", argument: "der", summary: "our private key, DER bytes", apply: bytes { $0.key = $1 }),
         OptionSpec(name: "-keyfile", argument: "file", summary: "our private key, PEM file (default: the -certfile)", apply: path { $0.keyFile = $1 }),
         OptionSpec(name: "-model", argument: "channel", summary: "share the context of an existing TLS channel", apply: path { $0.model = $1 }),
         OptionSpec(name: "-nodelay", argument: "bool", summary: "TCP_NODELAY on the socket below (default: on for tls::socket; tls::import leaves it as it is)", apply: bool { $0.nodelay = $1 }),
+        OptionSpec(name: "-ocsp", argument: "none|request|require", summary: "ask for the server's stapled OCSP response and check it; require fails the handshake unless it says good (default: none)") { o, _, v in
+            let word = TclObjects.toString(v)
+            guard let mode = OcspMode(rawValue: word) else {
+                throw TclError.badChoice("-ocsp mode", word, OcspMode.allCases.map(\.rawValue))
+            }
+            o.ocsp = mode
+        },
+        OptionSpec(name: "-ocspresponse", argument: "file", summary: "DER OCSP response to staple (server); read again when the file changes", apply: path { $0.ocspResponse = $1 }),
         OptionSpec(name: "-password", argument: "script", summary: "called as `script password rwflag size` for an encrypted key", apply: script { $0.password = $1 }),
         OptionSpec(name: "-post_handshake", argument: "bool", summary: "allow TLS 1.3 post-handshake authentication", apply: bool { $0.postHandshake = $1 }),
         OptionSpec(name: "-request", argument: "bool", summary: "ask for the peer's certificate (default: client yes, server no)", apply: bool { $0.request = $1 }),
@@ -116,7 +148,11 @@ extension TlsOptions {
         OptionSpec(name: "-server", argument: "bool", summary: "handshake as the server", apply: bool { $0.server = $1 }),
         OptionSpec(name: "-servername", argument: "host", summary: "SNI name to send, and the name the peer certificate must match", apply: path { $0.serverName = $1 }),
         OptionSpec(name: "-session_id", argument: "bytes", summary: "session id context (server) or session data to resume (client)", apply: bytes { $0.sessionId = $1 }),
+        OptionSpec(name: "-sni", argument: "{pattern options ...}", summary: "virtual hosts (server): certificate options (-certfile -keyfile -cert -key -cafile -alpn -ocspresponse) per host name or *.domain") { o, interp, v in
+            o.sni = try VirtualHost.parse(interp, v)
+        },
         proto(.ssl2), proto(.ssl3), proto(.tls1), proto(.tls1_1), proto(.tls1_2), proto(.tls1_3),
+        OptionSpec(name: "-ticketkeys", argument: "file", summary: "session-ticket keys (server): 80-byte keys back to back, the first encrypts; read again when the file changes", apply: path { $0.ticketKeys = $1 }),
         OptionSpec(name: "-validatecommand", argument: "script", summary: "decision callback (verify, hello, sni, alpn)", apply: validate),
         OptionSpec(name: "-vcmd", argument: "script", summary: "alias of -validatecommand", apply: validate),
     ]

@@ -21,6 +21,15 @@
 //                           `post handshake` (TclTLS 2.0's words); empty for none
 //   ca_names                list of RFC 2253 DNs: the client CA list (a server's
 //                           own, or the one a client received)
+//   ocsp_status             client with -ocsp request|require: the stapled OCSP
+//                           response says good, revoked or unknown; none (none
+//                           stapled, or not asked for); invalid (it does not
+//                           verify, is not about this certificate, or is out of date)
+//   ocsp_this_update,
+//   ocsp_next_update,
+//   ocsp_revocation_time    the response's times (ASN1_GENERALIZEDTIME_print text)
+//   ocsp_revocation_reason  CRL reason of a revoked certificate (`keyCompromise`)
+//   ocsp_error              why the status is not good, empty when it is
 //
 // Formats of tls::connection:
 //   state                   SSL_state_string_long (`SSL negotiation finished successfully`)
@@ -47,6 +56,8 @@
 //   waiting_for_async       0/1
 //   time-out                SSL_get_default_timeout, seconds
 //   ct_enabled              0/1: certificate transparency checks are on
+//   sni_served              server: the -sni pattern whose certificate was
+//                           served (`*.example.com`), empty for the main one
 //   cipher                  OpenSSL's cipher name
 //   standard_name           RFC name (`TLS_AES_256_GCM_SHA384`)
 //   bits, algorithm_bits    bits processed by the cipher algorithm
@@ -81,9 +92,9 @@ enum SessionInfo {
     /// tls::status: the session part for `ssl` (SSL*) followed by the certificate part of the peer's
     /// certificate (or our own when local is true). The caller returns an empty list before the
     /// handshake completes, so assume it is complete.
-    static func status(_ ssl: OpaquePointer, local: Bool) -> TclObj {
+    static func status(_ ssl: OpaquePointer, local: Bool, ocsp: OcspResult = OcspResult()) -> TclObj {
         var dict = TclDict()
-        StatusKeys.emit(StatusKeys.session, from: statusValues(ssl, local: local), into: &dict)
+        StatusKeys.emit(StatusKeys.session, from: statusValues(ssl, local: local).merging(ocsp.values) { $1 }, into: &dict)
         var certificate: [String: StatusValue] = [:]
         if local {
             if let cert = SSL_get_certificate(ssl) { certificate = CertificateInfo.values(cert) }
@@ -96,9 +107,11 @@ enum SessionInfo {
     }
 
     /// tls::connection: state, cipher and session groups for `ssl`.
-    static func connection(_ ssl: OpaquePointer) -> TclObj {
+    static func connection(_ ssl: OpaquePointer, servedHost: String = "") -> TclObj {
+        var values = connectionValues(ssl)
+        values["sni_served"] = .text(servedHost)
         var dict = TclDict()
-        StatusKeys.emit(StatusKeys.connection, from: connectionValues(ssl), into: &dict)
+        StatusKeys.emit(StatusKeys.connection, from: values, into: &dict)
         return dict.object
     }
 

@@ -32,6 +32,12 @@ enum StatusKeys {
         "alpn", "cipher", "peername", "protocol", "sbits", "signatureHashAlgorithm",
         "signature_type", "signatureType", "verification", "verifyResult",
         "verifyDepth", "verifyMode", "ca_names",
+    ] + ocsp
+
+    /// The verdict on the peer's stapled OCSP response (-ocsp; OcspResult).
+    static let ocsp: [String] = [
+        "ocsp_status", "ocsp_this_update", "ocsp_next_update", "ocsp_revocation_time",
+        "ocsp_revocation_reason", "ocsp_error",
     ]
 
     /// `tls::connection`: the state group, the cipher group, the session group.
@@ -42,7 +48,7 @@ enum StatusKeys {
     static let connectionState: [String] = [
         "state", "servername", "protocol", "renegotiation", "renegotiation_allowed",
         "securitylevel", "security_level", "session_reused", "is_server", "compression",
-        "expansion", "caList", "min_protocol", "max_protocol",
+        "expansion", "caList", "sni_served", "min_protocol", "max_protocol",
         // TclTLS 2.0.1 beyond its manual:
         "init_finished", "is_dtls", "dane_auth", "waiting_for_async", "time-out", "ct_enabled",
         "caListCount",

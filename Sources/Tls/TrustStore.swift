@@ -1,8 +1,34 @@
 // A parsed set of trusted CA certificates (and CRLs), shared by every context
-// with the same -cafile/-cadir/-castore/-crlfile/-crldir: loading the system
-// bundle is by far the most expensive part of a verified handshake, so it is
-// done once per configuration, not once per connection.
+// with the same trust configuration: loading the system bundle is by far the
+// most expensive part of a verified handshake, so it is done once per
+// configuration, not once per connection.
 import COpenSSL
+
+/// Everything that decides a trust store's contents: the store's only input
+/// and its cache key. Files carry their stamps, so an edited file is reloaded.
+struct TrustConfig: Hashable {
+    /// OpenSSL's default locations, as SSL_CERT_FILE/SSL_CERT_DIR name them;
+    /// nil when they are not loaded.
+    var defaultPaths: [String?]?
+    var caFile: FileStamp?
+    var caDir: FileStamp?
+    var caStore: String?
+    var crlFile: FileStamp?
+    var crlDir: FileStamp?
+
+    init(_ o: TlsOptions) {
+        // The system bundle is loaded when no CA option is given, unless
+        // nothing will be verified: parsing it takes longer than a handshake.
+        if o.caFile == nil && o.caDir == nil && o.caStore == nil && o.effectiveRequest {
+            defaultPaths = [Environment.get("SSL_CERT_FILE"), Environment.get("SSL_CERT_DIR")]
+        }
+        caFile = o.caFile.map(FileStamp.init)
+        caDir = o.caDir.map(FileStamp.init)
+        caStore = o.caStore
+        crlFile = o.crlFile.map(FileStamp.init)
+        crlDir = o.crlDir.map(FileStamp.init)
+    }
+}
 
 final class TrustStore {
     /// X509_STORE*, owned here; contexts take their own reference.
@@ -11,67 +37,45 @@ final class TrustStore {
     private init(store: OpaquePointer) { self.store = store }
     deinit { X509_STORE_free(store) }
 
-    /// Everything that decides the store's contents; files are named with
-    /// their stamps so an edited file is reloaded.
-    static func key(_ o: TlsOptions) -> String {
-        var parts: [String] = []
-        if usesDefaultPaths(o) {
-            parts.append("default:\(Environment.get("SSL_CERT_FILE") ?? ""):\(Environment.get("SSL_CERT_DIR") ?? "")")
-        }
-        if let f = o.caFile { parts.append("cafile:\(FileStamp.of(f))") }
-        if let d = o.caDir { parts.append("cadir:\(FileStamp.of(d))") }
-        if let s = o.caStore { parts.append("castore:\(s)") }
-        if let f = o.crlFile { parts.append("crlfile:\(FileStamp.of(f))") }
-        if let d = o.crlDir { parts.append("crldir:\(FileStamp.of(d))") }
-        return parts.joined(separator: "|")
-    }
-
-    /// OpenSSL's default locations (the system bundle) are loaded when no
-    /// CA option is given, unless nothing will be verified: parsing the
-    /// bundle takes longer than a whole handshake.
-    private static func usesDefaultPaths(_ o: TlsOptions) -> Bool {
-        o.caFile == nil && o.caDir == nil && o.caStore == nil && o.effectiveRequest
-    }
-
     /// Shared by all threads: an X509_STORE is safe to use from several
     /// threads once loaded (OpenSSL locks its lazy -cadir lookups).
-    private static let cache = LockedCache<TrustStore>(limit: 16)
+    private static let cache = LockedCache<TrustConfig, TrustStore>(limit: 16)
 
-    /// The store for these options, loaded on first use.
-    static func shared(for o: TlsOptions) throws -> TrustStore {
-        try cache.value(for: key(o)) { try load(o) }
+    /// The store for this configuration, loaded on first use.
+    static func shared(for c: TrustConfig) throws -> TrustStore {
+        try cache.value(for: c) { try load(c) }
     }
 
-    private static func load(_ o: TlsOptions) throws -> TrustStore {
+    private static func load(_ c: TrustConfig) throws -> TrustStore {
         SSLErrors.clear()
         guard let store = X509_STORE_new() else { throw SSLErrors.error("could not create certificate store") }
         let trust = TrustStore(store: store)
-        if usesDefaultPaths(o) {
+        if c.defaultPaths != nil {
             _ = X509_STORE_set_default_paths(store)
             SSLErrors.clear()
         }
-        if let f = o.caFile {
-            try FileStamp.requireReadable(f)
-            guard X509_STORE_load_file(store, f) == 1 else { throw SSLErrors.error("error loading CA file \"\(f)\"") }
+        if let f = c.caFile {
+            try f.requireReadable(option: "-cafile", directory: false, sibling: "-cadir")
+            guard X509_STORE_load_file(store, f.path) == 1 else { throw SSLErrors.error("error loading CA file \"\(f.path)\"") }
         }
-        if let d = o.caDir {
-            try FileStamp.requireReadable(d)
-            guard X509_STORE_load_path(store, d) == 1 else { throw SSLErrors.error("error loading CA directory \"\(d)\"") }
+        if let d = c.caDir {
+            try d.requireReadable(option: "-cadir", directory: true, sibling: "-cafile")
+            guard X509_STORE_load_path(store, d.path) == 1 else { throw SSLErrors.error("error loading CA directory \"\(d.path)\"") }
         }
-        if let s = o.caStore {
+        if let s = c.caStore {
             guard X509_STORE_load_store(store, s) == 1 else { throw SSLErrors.error("error loading CA store \"\(s)\"") }
         }
-        if o.crlFile != nil || o.crlDir != nil {
-            if let f = o.crlFile {
-                try FileStamp.requireReadable(f)
+        if c.crlFile != nil || c.crlDir != nil {
+            if let f = c.crlFile {
+                try f.requireReadable(option: "-crlfile", directory: false, sibling: "-crldir")
                 guard let lookup = X509_STORE_add_lookup(store, X509_LOOKUP_file()),
-                      X509_load_crl_file(lookup, f, X509_FILETYPE_PEM) > 0 else {
-                    throw SSLErrors.error("error loading CRL file \"\(f)\"")
+                      X509_load_crl_file(lookup, f.path, X509_FILETYPE_PEM) > 0 else {
+                    throw SSLErrors.error("error loading CRL file \"\(f.path)\"")
                 }
             }
-            if let d = o.crlDir {
-                try FileStamp.requireReadable(d)
-                guard X509_STORE_load_path(store, d) == 1 else { throw SSLErrors.error("error loading CRL directory \"\(d)\"") }
+            if let d = c.crlDir {
+                try d.requireReadable(option: "-crldir", directory: true, sibling: "-crlfile")
+                guard X509_STORE_load_path(store, d.path) == 1 else { throw SSLErrors.error("error loading CRL directory \"\(d.path)\"") }
             }
             _ = X509_STORE_set_flags(store, UInt(X509_V_FLAG_CRL_CHECK))
         }
