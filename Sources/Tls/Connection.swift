@@ -356,6 +356,20 @@ enum ALPN {
         for n in names { out.append(UInt8(n.utf8.count)); out += n.utf8 }
         return out
     }
+
+    /// The names in a wire-format list the peer sent (untrusted), each with the
+    /// offset of its length byte; parsing stops at the first malformed entry.
+    static func entries(_ offered: UnsafeBufferPointer<UInt8>) -> [(offset: Int, name: String)] {
+        var entries: [(offset: Int, name: String)] = []
+        var i = 0
+        while i < offered.count {
+            let len = Int(offered[i])
+            guard len > 0, i + 1 + len <= offered.count else { break }
+            entries.append((i, String(decoding: UnsafeBufferPointer(rebasing: offered[(i + 1)..<(i + 1 + len)]), as: UTF8.self)))
+            i += 1 + len
+        }
+        return entries
+    }
 }
 
 /// A session given back as bytes (-session_id), decoded. Decoding parses the

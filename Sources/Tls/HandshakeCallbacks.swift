@@ -188,10 +188,15 @@ enum ServerNameExtension {
     static func read(_ ssl: OpaquePointer) -> String? {
         var p: UnsafePointer<UInt8>? = nil
         var len = 0
-        guard SSL_client_hello_get0_ext(ssl, UInt32(TLSEXT_TYPE_server_name), &p, &len) == 1, let p, len > 5 else { return nil }
+        guard SSL_client_hello_get0_ext(ssl, UInt32(TLSEXT_TYPE_server_name), &p, &len) == 1, let p else { return nil }
+        return parse(UnsafeBufferPointer(start: p, count: len))
+    }
+
+    /// The host name in the extension's bytes as the client sent them (untrusted).
+    static func parse(_ b: UnsafeBufferPointer<UInt8>) -> String? {
+        let len = b.count
         // list length (2), name type (1, 0 = host_name), name length (2), name
-        let b = UnsafeBufferPointer(start: p, count: len)
-        guard b[2] == 0 else { return nil }
+        guard len > 5, b[2] == 0 else { return nil }
         let n = Int(b[3]) << 8 | Int(b[4])
         guard 5 + n <= len else { return nil }
         return String(decoding: UnsafeBufferPointer(rebasing: b[5..<(5 + n)]), as: UTF8.self)
@@ -250,14 +255,7 @@ extension TlsChannel {
     /// the client also offers (match), else the client's first. Offsets index
     /// the length byte in the wire-format list.
     func selectALPN(_ offered: UnsafeBufferPointer<UInt8>) -> (offset: Int, match: Bool)? {
-        var entries: [(offset: Int, name: String)] = []
-        var i = 0
-        while i < offered.count {
-            let len = Int(offered[i])
-            guard len > 0, i + 1 + len <= offered.count else { break }
-            entries.append((i, String(decoding: UnsafeBufferPointer(rebasing: offered[(i + 1)..<(i + 1 + len)]), as: UTF8.self)))
-            i += 1 + len
-        }
+        let entries = ALPN.entries(offered)
         guard let first = entries.first else { return nil }
         if let ours = connection.servedHost?.alpn ?? options.alpn {
             for name in ours {

@@ -275,10 +275,13 @@ final class TlsChannel {
         if inOpenSSL || stage == .closed { return 0 }  // level-triggered: it comes again
         if mask & TCL_READABLE != 0 { connection.readBlocked = false }
         // Readability left watched lazily (watchParent) that nobody wants now.
+        var mask = mask
         let wanted = wantedParentMask()
-        if mask & ~wanted != 0 { watchParent(wanted, lazily: false) }
-        let mask = mask & wanted
-        if mask == 0 { return 0 }
+        if mask & TCL_READABLE != 0, wanted & TCL_READABLE == 0 {
+            watchParent(wanted, lazily: false)
+            mask &= ~TCL_READABLE
+            if mask == 0 { return 0 }
+        }
         guard connection.state == .handshaking, !blocking || stage == .halfClosing else { return mask }
         switch handshakeStep() {
         case .wouldBlock:
