@@ -233,6 +233,11 @@ extension TlsChannel {
     }
 
     func verify(preverify: Bool, store: OpaquePointer) -> Bool {
+        if X509_STORE_CTX_get_error_depth(store) == 0,
+           !connection.acceptsPinned(X509_STORE_CTX_get_current_cert(store)) {
+            X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION)
+            return false
+        }
         guard options.validateCommand != nil else {
             return preverify || !options.effectiveRequire
         }

@@ -197,6 +197,9 @@ enum SessionInfo {
                 v["handshake_digest"] = .text(CertificateInfo.nidName(EVP_MD_get_type(md)))
             }
         }
+        // The key-exchange group (0 before a key exchange, or none in it).
+        let group = tls_SSL_get_negotiated_group(ssl)
+        if group != 0, let name = SSL_group_to_name(ssl, group) { v["group"] = .text(String(cString: name)) }
 
         // Session
         if let session = SSL_get_session(ssl) {
