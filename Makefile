@@ -64,6 +64,17 @@ build/tls/pkgIndex.tcl: pkgIndex.tcl.in Makefile
 test: all
 	@TCLSH=$(TCLSH) TCLSH9=$(TCLSH9) SWIFTENV="$(SWIFTENV)" sh scripts/run-tests.sh
 
+# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer
+# (Tcl 8.6 and 9); `make fuzz SECONDS=3600` runs the fuzzers that long
+# (scripts/fuzz/run.sh says what else it takes: FUZZ_SEEDS, FUZZ_JOBS, ...).
+.PHONY: sanitize fuzz
+SANITIZE_ENV = TCLSH=$(TCLSH) TCLSH9=$(TCLSH9) TCL9_INCLUDE=$(TCL9_INCLUDE_DIR) TCL9_STUBLIB=$(TCL9_STUB_LIB) SWIFTENV="$(SWIFTENV)"
+sanitize: all
+	@$(SANITIZE_ENV) sh scripts/sanitize.sh
+SECONDS ?= 300
+fuzz: all
+	@$(SANITIZE_ENV) SECONDS_BUDGET=$(SECONDS) sh scripts/fuzz/run.sh
+
 # The package directory (or two: Tcl 9's own library too, when it has a prefix
 # of its own and PREFIX was not given) that install writes and uninstall removes.
 PKGDIRS := $(PKGDIR)
@@ -95,7 +106,7 @@ bench: all
 	@TCLSH=$(TCLSH) TCLSH9=$(TCLSH9) sh bench/run.sh
 
 clean:
-	rm -rf build $(RELEASE) $(RELEASE9) .build
+	rm -rf build $(RELEASE) $(RELEASE9) .build .build-asan .build-asan9 .build-fuzz
 
 # The manual: build/doc/tls.n and tls.html from doc/tls.man (dtplite from
 # tcllib; without it the committed doc/tls.n and doc/tls.html are copied).

@@ -34,6 +34,7 @@
 //   bits                    public key size in bits
 //   self_signed             0/1 (X509_self_signed: issuer is subject and keys match)
 //   sha1_hash, sha256_hash  lower-case hex digest of the DER
+//   pinnedpubkey            sha256//BASE64 of the public key (SubjectPublicKeyInfo), as -pinnedpubkey takes it
 //                           (`openssl x509 -noout -fingerprint -sha256` without colons)
 // and the keys TclTLS 2.0.1 and 1.7.22 return beyond the manual, in
 // CertificateExtensions.
@@ -102,6 +103,7 @@ enum CertificateInfo {
         v["sha1_hash"] = .text(digest(cert, EVP_sha1()))
         v["sha256_hash"] = .text(digest(cert, EVP_sha256()))
         CertificateExtensions.add(cert, to: &v)
+        v["pinnedpubkey"] = .text(PublicKeyPins.pin(of: cert) ?? "")
         return v
     }
 

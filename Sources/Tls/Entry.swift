@@ -18,6 +18,7 @@ let commandTable: [(name: String, handler: CommandHandler)] = [
     ("::tls::connection", ChannelCommands.connection),
     ("::tls::misc", MiscCommands.misc),
     ("::tls::PrepareServer", ChannelCommands.prepareServer),
+    ("::tls::SessionCacheCount", ChannelCommands.sessionCacheCount),
 ]
 
 @_cdecl("Tls_Init")

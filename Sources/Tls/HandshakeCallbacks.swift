@@ -39,7 +39,7 @@ enum HandshakeCallbacks {
 private func channel(_ ssl: OpaquePointer?) -> TlsChannel? {
     guard let ssl, let p = tls_SSL_get_app_data(ssl) else { return nil }
     let ch = Unmanaged<TlsChannel>.fromOpaque(p).takeUnretainedValue()
-    return ch.isClosed ? nil : ch
+    return ch.stage == .closed ? nil : ch
 }
 
 private func newSession(_ ssl: OpaquePointer?, _ session: OpaquePointer?) -> Int32 {
@@ -198,10 +198,15 @@ enum ServerNameExtension {
     static func read(_ ssl: OpaquePointer) -> String? {
         var p: UnsafePointer<UInt8>? = nil
         var len = 0
-        guard SSL_client_hello_get0_ext(ssl, UInt32(TLSEXT_TYPE_server_name), &p, &len) == 1, let p, len > 5 else { return nil }
+        guard SSL_client_hello_get0_ext(ssl, UInt32(TLSEXT_TYPE_server_name), &p, &len) == 1, let p else { return nil }
+        return parse(UnsafeBufferPointer(start: p, count: len))
+    }
+
+    /// The host name in the extension's bytes as the client sent them (untrusted).
+    static func parse(_ b: UnsafeBufferPointer<UInt8>) -> String? {
+        let len = b.count
         // list length (2), name type (1, 0 = host_name), name length (2), name
-        let b = UnsafeBufferPointer(start: p, count: len)
-        guard b[2] == 0 else { return nil }
+        guard len > 5, b[2] == 0 else { return nil }
         let n = Int(b[3]) << 8 | Int(b[4])
         guard 5 + n <= len else { return nil }
         return String(decoding: UnsafeBufferPointer(rebasing: b[5..<(5 + n)]), as: UTF8.self)
@@ -216,6 +221,7 @@ extension TlsChannel {
     /// and never used would be lost: one per server connection, before).
     func notify(_ kind: String, _ args: @autoclosure () -> [TclObj]) {
         guard let command = options.command, let interp else { return }
+        holdForCallback()
         Callbacks.invoke(interp, command.obj, [TclObjects.string(kind), TclObjects.string(name)] + args())
     }
 
@@ -233,11 +239,17 @@ extension TlsChannel {
         guard let vcmd = options.validateCommand else { return nil }
         // No interpreter of this thread holds the channel: reject.
         guard let interp else { return "0" }
+        holdForCallback()
         let answer = Callbacks.string(interp, vcmd.obj, [TclObjects.string(kind), TclObjects.string(name)] + args())
-        return isClosed ? "0" : (answer ?? "0")
+        return isLetGo ? "0" : (answer ?? "0")
     }
 
     func verify(preverify: Bool, store: OpaquePointer) -> Bool {
+        if X509_STORE_CTX_get_error_depth(store) == 0,
+           !connection.acceptsPinned(X509_STORE_CTX_get_current_cert(store)) {
+            X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION)
+            return false
+        }
         guard options.validateCommand != nil else {
             return preverify || !options.effectiveRequire
         }
@@ -260,14 +272,7 @@ extension TlsChannel {
     /// the client also offers (match), else the client's first. Offsets index
     /// the length byte in the wire-format list.
     func selectALPN(_ offered: UnsafeBufferPointer<UInt8>) -> (offset: Int, match: Bool)? {
-        var entries: [(offset: Int, name: String)] = []
-        var i = 0
-        while i < offered.count {
-            let len = Int(offered[i])
-            guard len > 0, i + 1 + len <= offered.count else { break }
-            entries.append((i, String(decoding: UnsafeBufferPointer(rebasing: offered[(i + 1)..<(i + 1 + len)]), as: UTF8.self)))
-            i += 1 + len
-        }
+        let entries = ALPN.entries(offered)
         guard let first = entries.first else { return nil }
         if let ours = connection.servedHost?.alpn ?? options.alpn {
             for name in ours {
@@ -281,7 +286,7 @@ extension TlsChannel {
 
     func sessionArrived(_ session: OpaquePointer) {
         if !connection.isServer {
-            connection.context.remember(session: session, for: options.serverName ?? "")
+            connection.context.sessions.remember(session, for: options.serverName ?? "")
         }
         // Clients only, as TclTLS 2.0 (a server's new sessions are its own).
         guard options.command != nil, !connection.isServer else { return }

@@ -15,6 +15,7 @@ enum StatusKeys {
         "authorityKeyIdentifier", "subjectKeyIdentifier", "subjectAltName", "ocsp",
         "certificate", "signatureAlgorithm", "signatureValue", "signatureDigest",
         "publicKeyAlgorithm", "publicKey", "bits", "self_signed", "sha1_hash", "sha256_hash",
+        "pinnedpubkey",
     ] + certificateBeyondManual
 
     /// What TclTLS 2.0.1 returns beyond its manual, and 1.7.22's `serial`
@@ -55,7 +56,7 @@ enum StatusKeys {
     ]
     static let connectionCipher: [String] = [
         "cipher", "standard_name", "bits", "algorithm_bits", "secret_bits", "min_version",
-        "id", "cipher_id", "cipher_is_aead", "description", "handshake_digest",
+        "id", "cipher_id", "cipher_is_aead", "description", "handshake_digest", "group",
         // TclTLS 2.0.1 beyond its manual:
         "openssl_name", "cipherNID", "digestNID", "keyExchangeNID", "authenticationNID",
         "protocol_id",

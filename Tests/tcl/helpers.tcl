@@ -42,6 +42,23 @@ namespace eval tlstest {
     variable counter 0
 }
 
+# The option names, written out rather than read from the package: what
+# tls::import accepts, and what tls::socket accepts, in the order their `bad
+# option` messages list them. The one place to update when an option is added
+# (load.test checks the package against it; compat.test builds the expected
+# messages from it).
+namespace eval tlstest {
+    variable importOptionNames [list {*}{-alpn -cadata -cadir -cafile -castore -cert -certfile -cipher
+        -ciphersuites -command -crldir -crlfile -dhparams -groups -handshaketimeout -key -keyfile -model
+        -nodelay -ocsp -ocspresponse -password -pinnedpubkey -post_handshake -request -require
+        -securitylevel -security_level
+        -server -servername -session_id -sni -ssl2 -ssl3 -tls1 -tls1.1 -tls1.2 -tls1.3 -ticketkeys
+        -validatecommand -vcmd}]
+    # (-server is listed once, among tls::socket's own.)
+    variable socketOptionNames [concat {-async -myaddr -myport -reuseaddr -reuseport -autoservername -server} \
+        [lsearch -all -inline -not -exact $importOptionNames -server]]
+}
+
 # Exactly our version, from our build: a system TclTLS (Debian's 1.7, a 2.0.1)
 # or an installed 2.1.0 must never be the one under test.
 package require -exact tls 2.1.0

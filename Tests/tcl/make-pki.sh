@@ -18,11 +18,12 @@
 #   cadir/                        ca.pem under its hashed name
 #   bundle.pem                    the system CA bundle plus ca.pem
 #   dh.pem                        DH parameters (ffdhe2048)
-#   ec.pem ec.key                 CN=localhost, P-256 key signed by the RSA CA
-#   ed25519.pem ed25519.key       CN=localhost, Ed25519 key signed by the RSA CA
+#   ec.pem ec.key                 CN=localhost (as server.pem), P-256 key
+#   ed25519.pem ed25519.key       CN=localhost (as server.pem), Ed25519 key
+#   ec-key.der ed25519-key.der    those keys, PKCS#8 DER
 #   inter.pem inter.key           intermediate CA "tls-test Intermediate CA"
-#   chained.pem chained.key       CN=localhost signed by the intermediate;
-#                                 chained-full.pem is it followed by inter.pem
+#   leaf.pem leaf.key             CN=localhost, issued by the intermediate
+#   chain.pem                     leaf.pem then inter.pem
 #   ca/                           the throwaway CA's configuration and database
 set -eu
 
@@ -33,15 +34,16 @@ fi
 OPENSSL=${OPENSSL:-openssl}
 mkdir -p "$1"
 DIR=$(cd "$1" && pwd)
-# .complete names the PKI's generation: an older PKI (fewer files) is rebuilt.
-GENERATION="pki 2"
-[ -f "$DIR/.complete" ] && [ "$(head -n 1 "$DIR/.complete")" = "$GENERATION" ] && exit 0
+# The generation of the PKI's contents: a DIR completed by an older script
+# (fewer files) is made again.
+GENERATION="pki-generation 2"
+[ -f "$DIR/.complete" ] && grep -qx "$GENERATION" "$DIR/.complete" && exit 0
 
 # One generator at a time; the others wait (bounded) for its .complete.
 lock="$DIR/.lock"
 if ! mkdir "$lock" 2>/dev/null; then
     waited=0
-    while [ "$(head -n 1 "$DIR/.complete" 2>/dev/null)" != "$GENERATION" ]; do
+    while ! grep -qsx "$GENERATION" "$DIR/.complete"; do
         if [ $waited -ge 120 ]; then
             echo "$0: gave up waiting for $lock (remove it if no generator runs)" >&2
             exit 1
@@ -142,28 +144,26 @@ extendedKeyUsage       = serverAuth
 subjectAltName         = DNS:localhost, IP:127.0.0.1
 subjectKeyIdentifier   = hash
 
-[ inter_ca ]
+[ crl ]
+authorityKeyIdentifier = keyid:always
+
+[ intermediate_ca ]
 basicConstraints       = critical, CA:TRUE, pathlen:0
 keyUsage               = critical, keyCertSign, cRLSign
 subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid:always
-
-[ crl ]
 authorityKeyIdentifier = keyid:always
 EOF
 CNF=ca/openssl.cnf
 
 # RSA 2048 keys, generated in parallel (about a second).
 pids=
-for name in ca server client wronghost expired selfsigned revoked inter chained; do
+for name in ca server client wronghost expired selfsigned revoked; do
     "$OPENSSL" genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$name.key" 2>/dev/null &
     pids="$pids $!"
 done
 for pid in $pids; do
     wait "$pid" || { echo "$0: key generation failed" >&2; exit 1; }
 done
-quiet "$OPENSSL" genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec.key
-quiet "$OPENSSL" genpkey -algorithm ED25519 -out ed25519.key
 chmod 600 ./*.key
 
 # The root CA signs itself through `openssl ca`, backdated so that the expired
@@ -185,13 +185,6 @@ sign client "/CN=tls-test client" client -days 3650
 sign wronghost "/CN=wrong.example" wronghost -days 3650
 sign expired "/CN=localhost" local_server -startdate 20200101000000Z -enddate 20210101000000Z
 sign revoked "/CN=localhost" local_server -days 3650
-sign ec "/CN=localhost" server -days 3650
-sign ed25519 "/CN=localhost" server -days 3650
-sign inter "/CN=tls-test Intermediate CA" inter_ca -days 3650
-quiet "$OPENSSL" req -new -config "$CNF" -key chained.key -subj "/CN=localhost" -out ca/chained.csr
-quiet "$OPENSSL" ca -batch -notext -config "$CNF" -cert inter.pem -keyfile inter.key -in ca/chained.csr \
-    -extensions local_server -days 3650 -out chained.pem
-cat chained.pem inter.pem > chained-full.pem
 
 quiet "$OPENSSL" req -x509 -new -config "$CNF" -key selfsigned.key -subj "/CN=localhost" \
     -extensions selfsigned -days 3650 -out selfsigned.pem
@@ -226,9 +219,29 @@ cat ca.pem >> bundle.pem
 
 quiet "$OPENSSL" genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048 -out dh.pem
 
+# Other key types, the same name and extensions as server.pem.
+quiet "$OPENSSL" genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec.key
+quiet "$OPENSSL" genpkey -algorithm ED25519 -out ed25519.key
+chmod 600 ec.key ed25519.key
+sign ec "/CN=localhost" server -days 3650
+sign ed25519 "/CN=localhost" server -days 3650
+quiet "$OPENSSL" pkey -in ec.key -outform DER -out ec-key.der
+quiet "$OPENSSL" pkey -in ed25519.key -outform DER -out ed25519-key.der
+chmod 600 ec-key.der ed25519-key.der
+
+# A chain: an intermediate CA under the root, and a leaf it issues.
+quiet "$OPENSSL" genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out inter.key
+quiet "$OPENSSL" genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out leaf.key
+chmod 600 inter.key leaf.key
+sign inter "/CN=tls-test Intermediate CA" intermediate_ca -days 3650
+quiet "$OPENSSL" req -new -config "$CNF" -key leaf.key -subj "/CN=localhost" -out ca/leaf.csr
+quiet "$OPENSSL" x509 -req -in ca/leaf.csr -CA inter.pem -CAkey inter.key -CAcreateserial \
+    -CAserial ca/inter.srl -days 3650 -sha256 -extfile "$CNF" -extensions server -out leaf.pem
+cat leaf.pem inter.pem > chain.pem
+
 # Sanity: every leaf but the self-signed, expired and revoked ones verifies.
 quiet "$OPENSSL" verify -CAfile ca.pem server.pem client.pem wronghost.pem revoked.pem ec.pem ed25519.pem inter.pem
-quiet "$OPENSSL" verify -CAfile ca.pem -untrusted inter.pem chained.pem
+quiet "$OPENSSL" verify -CAfile ca.pem -untrusted inter.pem leaf.pem
 rm -f ca/*.csr
 
-{ echo "$GENERATION"; date; } > .complete
+{ date; echo "$GENERATION"; } > .complete

@@ -252,7 +252,7 @@ foreach {name cert} {ec ec ed25519 ed25519} {
 
 # A chain: leaf and intermediate in the certificate file.
 set calls {}
-set p [pair [list -certfile [pki chained-full.pem] -keyfile [pki chained.key]] \
+set p [pair [list -certfile [pki chain.pem] -keyfile [pki leaf.key]] \
     [list {*}$trust -request 1 -require 1 -servername localhost -validatecommand {callback vcmd}]]
 recordPair chain $p
 record chain/callbacks $calls
