@@ -50,6 +50,8 @@ static inline long tls_SSL_set_tlsext_status_ocsp_resp(SSL *s, unsigned char *p,
 static inline void *tls_OPENSSL_malloc(size_t n) { return OPENSSL_malloc(n); }
 static inline int tls_SSL_CTX_add_extra_chain_cert(SSL_CTX *c, X509 *x) { return (int)SSL_CTX_add_extra_chain_cert(c, x); }
 static inline int tls_SSL_CTX_add1_chain_cert(SSL_CTX *c, X509 *x) { return (int)SSL_CTX_add1_chain_cert(c, x); }
+static inline int tls_SSL_CTX_set1_groups_list(SSL_CTX *c, const char *s) { return (int)SSL_CTX_set1_groups_list(c, s); }
+static inline int tls_SSL_get_negotiated_group(SSL *s) { return (int)SSL_get_negotiated_group(s); }
 
 /* BIO */
 static inline long tls_BIO_get_mem_data(BIO *b, char **p) { return BIO_get_mem_data(b, p); }

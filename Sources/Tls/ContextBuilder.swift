@@ -40,6 +40,9 @@ enum ContextBuilder {
         if let s = c.cipherSuites, SSL_CTX_set_ciphersuites(ctx, s) != 1 {
             throw SSLErrors.error("bad -ciphersuites \"\(s)\"")
         }
+        if let s = c.groups, tls_SSL_CTX_set1_groups_list(ctx, s) != 1 {
+            throw SSLErrors.error("bad -groups \"\(s)\"")
+        }
 
         try loadIdentity(ctx, c)
 
