@@ -32,7 +32,7 @@ final class CertificateInfoTests: XCTestCase {
             XCTAssertEqual(Set(list).count, list.count, "duplicate key in \(list)")
         }
         XCTAssertTrue(Set(StatusKeys.session).isDisjoint(with: StatusKeys.certificate))
-        XCTAssertEqual(StatusKeys.certificate.count, 26)
+        XCTAssertEqual(StatusKeys.certificate.count, 27)
         XCTAssertEqual(StatusKeys.session.count, 13 + StatusKeys.ocsp.count)
         for (a, b) in StatusKeys.aliases {
             let inStatus = StatusKeys.session.contains(a) && StatusKeys.session.contains(b)
