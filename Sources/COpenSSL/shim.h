@@ -54,6 +54,7 @@ static inline int tls_SSL_CTX_add_extra_chain_cert(SSL_CTX *c, X509 *x) { return
 static inline int tls_SSL_CTX_add1_chain_cert(SSL_CTX *c, X509 *x) { return (int)SSL_CTX_add1_chain_cert(c, x); }
 static inline int tls_SSL_CTX_set1_groups_list(SSL_CTX *c, const char *s) { return (int)SSL_CTX_set1_groups_list(c, s); }
 static inline int tls_SSL_get_negotiated_group(SSL *s) { return (int)SSL_get_negotiated_group(s); }
+static inline int tls_SSL_get_peer_tmp_key(SSL *s, EVP_PKEY **k) { return (int)SSL_get_peer_tmp_key(s, k); }
 
 /* BIO */
 static inline long tls_BIO_get_mem_data(BIO *b, char **p) { return BIO_get_mem_data(b, p); }

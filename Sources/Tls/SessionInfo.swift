@@ -238,13 +238,7 @@ enum SessionInfo {
             v["authenticationNID"] = .text(string(OBJ_nid2ln(SSL_CIPHER_get_auth_nid(cipher))))
             v["protocol_id"] = .number(Int(SSL_CIPHER_get_protocol_id(cipher)))
         }
-        // The key-exchange group (0 before a key exchange, or none in it).
-        // OpenSSL 3.0 reads it from the session: without one (before the
-        // handshake, or after a failed one) asking would dereference NULL.
-        if SSL_get_session(ssl) != nil {
-            let group = tls_SSL_get_negotiated_group(ssl)
-            if group != 0, let name = SSL_group_to_name(ssl, group) { v["group"] = .text(String(cString: name)) }
-        }
+        if let name = keyExchangeGroup(ssl) { v["group"] = .text(name) }
 
         // Session
         if let session = SSL_get_session(ssl) {
@@ -289,6 +283,25 @@ enum SessionInfo {
         let mode = Int(tls_SSL_CTX_get_session_cache_mode(SSL_get_SSL_CTX(ssl)) & Int(SSL_SESS_CACHE_BOTH))
         v["session_cache_mode"] = .text(modes[mode])
         return v
+    }
+
+    /// The group of the handshake's key exchange, if it had one. OpenSSL
+    /// 3.0's SSL_get_negotiated_group crashes when none was negotiated
+    /// (before the handshake, TLS 1.2 without ECDHE, a resumption without a
+    /// key exchange), so it is asked only after a key exchange with a
+    /// group: the peer sent its key share (TLS 1.3) or ECDHE key (TLS 1.2).
+    static func keyExchangeGroup(_ ssl: OpaquePointer) -> String? {
+        guard SSL_is_init_finished(ssl) != 0 else { return nil }
+        var peerKey: OpaquePointer? = nil
+        guard tls_SSL_get_peer_tmp_key(ssl, &peerKey) == 1, let peerKey else { return nil }
+        EVP_PKEY_free(peerKey)
+        if SSL_version(ssl) != TLS1_3_VERSION {
+            guard let cipher = SSL_get_current_cipher(ssl) else { return nil }
+            let kx = SSL_CIPHER_get_kx_nid(cipher)
+            guard kx == NID_kx_ecdhe || kx == NID_kx_ecdhe_psk else { return nil }
+        }
+        let group = tls_SSL_get_negotiated_group(ssl)
+        return group == 0 ? nil : SSL_group_to_name(ssl, group).map { String(cString: $0) }
     }
 
     static func compressionName(_ method: OpaquePointer?) -> String {
