@@ -49,6 +49,9 @@ static inline long tls_SSL_get_tlsext_status_ocsp_resp(SSL *s, const unsigned ch
 static inline long tls_SSL_set_tlsext_status_ocsp_resp(SSL *s, unsigned char *p, long n) { return SSL_set_tlsext_status_ocsp_resp(s, p, n); }
 static inline void *tls_OPENSSL_malloc(size_t n) { return OPENSSL_malloc(n); }
 static inline int tls_SSL_CTX_add_extra_chain_cert(SSL_CTX *c, X509 *x) { return (int)SSL_CTX_add_extra_chain_cert(c, x); }
+static inline int tls_SSL_CTX_add1_chain_cert(SSL_CTX *c, X509 *x) { return (int)SSL_CTX_add1_chain_cert(c, x); }
+static inline int tls_SSL_CTX_set1_groups_list(SSL_CTX *c, const char *s) { return (int)SSL_CTX_set1_groups_list(c, s); }
+static inline int tls_SSL_get_negotiated_group(SSL *s) { return (int)SSL_get_negotiated_group(s); }
 
 /* BIO */
 static inline long tls_BIO_get_mem_data(BIO *b, char **p) { return BIO_get_mem_data(b, p); }
@@ -72,6 +75,12 @@ static inline int tls_sk_OPENSSL_STRING_num(const STACK_OF(OPENSSL_STRING) *s) {
 static inline char *tls_sk_OPENSSL_STRING_value(const STACK_OF(OPENSSL_STRING) *s, int i) { return sk_OPENSSL_STRING_value(s, i); }
 static inline int tls_sk_X509_OBJECT_num(const STACK_OF(X509_OBJECT) *s) { return sk_X509_OBJECT_num(s); }
 static inline void tls_OPENSSL_free(void *p) { OPENSSL_free(p); }
+static inline int tls_sk_X509_INFO_num(const STACK_OF(X509_INFO) *s) { return sk_X509_INFO_num(s); }
+static inline X509_INFO *tls_sk_X509_INFO_value(const STACK_OF(X509_INFO) *s, int i) { return sk_X509_INFO_value(s, i); }
+static inline void tls_sk_X509_INFO_pop_free(STACK_OF(X509_INFO) *s) { sk_X509_INFO_pop_free(s, X509_INFO_free); }
+
+/* Keys */
+static inline int tls_EVP_PKEY_KEYPAIR(void) { return EVP_PKEY_KEYPAIR; }
 
 /* What this OpenSSL build was configured with. */
 #ifdef OPENSSL_NO_SSL3

@@ -30,6 +30,13 @@ enum ChannelCommands {
         return nil
     }
 
+    /// `tls::SessionCacheCount chan` (for debugging and soaks): how many
+    /// server names have a session remembered in chan's client context.
+    static func sessionCacheCount(_ interp: TclInterp, _ objv: [TclObj]) throws -> TclObj? {
+        guard objv.count == 2 else { throw TclError.wrongArgs(objv, 1, "channel") }
+        return TclObjects.int(try TlsChannel.find(interp, TclObjects.toString(objv[1])).connection.context.sessions.count)
+    }
+
     static func unimport(_ interp: TclInterp, _ objv: [TclObj]) throws -> TclObj? {
         guard objv.count == 2 else { throw TclError.wrongArgs(objv, 1, "channel") }
         try TlsChannel.unstack(interp, TclObjects.toString(objv[1]))

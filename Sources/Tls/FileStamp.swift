@@ -22,6 +22,21 @@ struct FileStamp: Hashable {
     /// Throws Tcl's usual `couldn't open "path": reason` unless the file can be read.
     func requireReadable() throws { try FileStamp.requireReadable(path) }
 
+    /// The file's bytes, or Tcl's usual error.
+    func contents() throws -> [UInt8] {
+        try requireReadable()
+        guard let f = fopen(path, "rb") else { try FileStamp.requireReadable(path); return [] }
+        defer { fclose(f) }
+        var data: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let n = fread(&chunk, 1, chunk.count, f)
+            if n <= 0 { break }
+            data += chunk[0..<n]
+        }
+        return data
+    }
+
     static func requireReadable(_ path: String) throws {
         if access(path, R_OK) != 0 {
             let reason = String(cString: strerror(errno)).lowercased()

@@ -39,7 +39,7 @@ enum HandshakeCallbacks {
 private func channel(_ ssl: OpaquePointer?) -> TlsChannel? {
     guard let ssl, let p = tls_SSL_get_app_data(ssl) else { return nil }
     let ch = Unmanaged<TlsChannel>.fromOpaque(p).takeUnretainedValue()
-    return ch.isClosed ? nil : ch
+    return ch.stage == .closed ? nil : ch
 }
 
 private func newSession(_ ssl: OpaquePointer?, _ session: OpaquePointer?) -> Int32 {
@@ -211,6 +211,7 @@ extension TlsChannel {
     /// and never used would be lost: one per server connection, before).
     func notify(_ kind: String, _ args: @autoclosure () -> [TclObj]) {
         guard let command = options.command, let interp else { return }
+        holdForCallback()
         Callbacks.invoke(interp, command.obj, [TclObjects.string(kind), TclObjects.string(name)] + args())
     }
 
@@ -226,11 +227,17 @@ extension TlsChannel {
         guard let vcmd = options.validateCommand else { return nil }
         // No interpreter of this thread holds the channel: reject.
         guard let interp else { return "0" }
+        holdForCallback()
         let answer = Callbacks.string(interp, vcmd.obj, [TclObjects.string(kind), TclObjects.string(name)] + args())
-        return isClosed ? "0" : (answer ?? "0")
+        return isLetGo ? "0" : (answer ?? "0")
     }
 
     func verify(preverify: Bool, store: OpaquePointer) -> Bool {
+        if X509_STORE_CTX_get_error_depth(store) == 0,
+           !connection.acceptsPinned(X509_STORE_CTX_get_current_cert(store)) {
+            X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION)
+            return false
+        }
         guard options.validateCommand != nil else {
             return preverify || !options.effectiveRequire
         }
@@ -264,7 +271,7 @@ extension TlsChannel {
 
     func sessionArrived(_ session: OpaquePointer) {
         if !connection.isServer {
-            connection.context.remember(session: session, for: options.serverName ?? "")
+            connection.context.sessions.remember(session, for: options.serverName ?? "")
         }
         guard options.command != nil else { return }
         var idLength: UInt32 = 0

@@ -197,6 +197,13 @@ enum SessionInfo {
                 v["handshake_digest"] = .text(CertificateInfo.nidName(EVP_MD_get_type(md)))
             }
         }
+        // The key-exchange group (0 before a key exchange, or none in it).
+        // OpenSSL 3.0 reads it from the session: without one (before the
+        // handshake, or after a failed one) asking would dereference NULL.
+        if SSL_get_session(ssl) != nil {
+            let group = tls_SSL_get_negotiated_group(ssl)
+            if group != 0, let name = SSL_group_to_name(ssl, group) { v["group"] = .text(String(cString: name)) }
+        }
 
         // Session
         if let session = SSL_get_session(ssl) {

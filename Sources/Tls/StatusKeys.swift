@@ -15,6 +15,7 @@ enum StatusKeys {
         "authorityKeyIdentifier", "subjectKeyIdentifier", "subjectAltName", "ocsp",
         "certificate", "signatureAlgorithm", "signatureValue", "signatureDigest",
         "publicKeyAlgorithm", "publicKey", "bits", "self_signed", "sha1_hash", "sha256_hash",
+        "pinnedpubkey",
     ]
 
     /// The session part of `tls::status`, which precedes the certificate part.
@@ -43,6 +44,7 @@ enum StatusKeys {
     static let connectionCipher: [String] = [
         "cipher", "standard_name", "bits", "algorithm_bits", "secret_bits", "min_version",
         "id", "cipher_id", "cipher_is_aead", "description", "handshake_digest",
+        "group",
     ]
     static let connectionSession: [String] = [
         "alpn", "resumable", "start_time", "timeout", "lifetime", "session_id",

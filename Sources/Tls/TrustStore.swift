@@ -15,11 +15,13 @@ struct TrustConfig: Hashable {
     var caStore: String?
     var crlFile: FileStamp?
     var crlDir: FileStamp?
+    /// -cadata: PEM text of CA certificates and CRLs.
+    var caData: [UInt8]?
 
     init(_ o: TlsOptions) {
         // The system bundle is loaded when no CA option is given, unless
         // nothing will be verified: parsing it takes longer than a handshake.
-        if o.caFile == nil && o.caDir == nil && o.caStore == nil && o.effectiveRequest {
+        if o.caFile == nil && o.caDir == nil && o.caStore == nil && o.caData == nil && o.effectiveRequest {
             defaultPaths = [Environment.get("SSL_CERT_FILE"), Environment.get("SSL_CERT_DIR")]
         }
         caFile = o.caFile.map(FileStamp.init)
@@ -27,6 +29,7 @@ struct TrustConfig: Hashable {
         caStore = o.caStore
         crlFile = o.crlFile.map(FileStamp.init)
         crlDir = o.crlDir.map(FileStamp.init)
+        caData = o.caData
     }
 }
 
@@ -64,6 +67,18 @@ final class TrustStore {
         }
         if let s = c.caStore {
             guard X509_STORE_load_store(store, s) == 1 else { throw SSLErrors.error("error loading CA store \"\(s)\"") }
+        }
+        if let pem = c.caData {
+            guard let bundle = PEMBundle(pem), !(bundle.certificates.isEmpty && bundle.crls.isEmpty) else {
+                throw SSLErrors.error("error loading CA certificates from -cadata: no certificate or CRL in the PEM text")
+            }
+            for ca in bundle.certificates where X509_STORE_add_cert(store, ca) != 1 {
+                throw SSLErrors.error("error using a CA certificate of -cadata")
+            }
+            for crl in bundle.crls where X509_STORE_add_crl(store, crl) != 1 {
+                throw SSLErrors.error("error using a CRL of -cadata")
+            }
+            if !bundle.crls.isEmpty { _ = X509_STORE_set_flags(store, UInt(X509_V_FLAG_CRL_CHECK)) }
         }
         if c.crlFile != nil || c.crlDir != nil {
             if let f = c.crlFile {
