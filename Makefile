@@ -1,5 +1,5 @@
 # tls for Tcl, in Swift. `make` builds build/tls/, `make test` runs every test,
-# `make install` installs, `make bench` compares against the C TclTLS.
+# `make install` installs (`make uninstall` removes it), `make bench` compares against the C TclTLS.
 VERSION    := 2.1.0
 TCLSH      ?= tclsh
 TCL_CONFIG ?= $(shell TCLSH=$(TCLSH) sh scripts/tclconfig.sh 8)
@@ -37,7 +37,7 @@ LIB9     := build/tls/$(LIBFILE9)
 endif
 RELEASE9 := .build-release9
 
-.PHONY: all test swift-test tcl-test install clean bench pki
+.PHONY: all test swift-test tcl-test install uninstall clean bench pki
 all: build/tls/pkgIndex.tcl build/tls/tls.tcl build/tls/$(LIBFILE) $(LIB9)
 
 build/tls/$(LIBFILE): $(SOURCES)
@@ -64,24 +64,43 @@ build/tls/pkgIndex.tcl: pkgIndex.tcl.in Makefile
 test: all
 	@TCLSH=$(TCLSH) TCLSH9=$(TCLSH9) SWIFTENV="$(SWIFTENV)" sh scripts/run-tests.sh
 
-install: all
-	mkdir -p $(PKGDIR)
-	cp build/tls/pkgIndex.tcl build/tls/tls.tcl build/tls/$(LIBFILE) $(LIB9) $(PKGDIR)/
-# ... and where Tcl 9 looks, when it has a prefix of its own and PREFIX was not given.
+# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer
+# (Tcl 8.6 and 9); `make fuzz SECONDS=3600` runs the fuzzers that long
+# (scripts/fuzz/run.sh says what else it takes: FUZZ_SEEDS, FUZZ_JOBS, ...).
+.PHONY: sanitize fuzz
+SANITIZE_ENV = TCLSH=$(TCLSH) TCLSH9=$(TCLSH9) TCL9_INCLUDE=$(TCL9_INCLUDE_DIR) TCL9_STUBLIB=$(TCL9_STUB_LIB) SWIFTENV="$(SWIFTENV)"
+sanitize: all
+	@$(SANITIZE_ENV) sh scripts/sanitize.sh
+SECONDS ?= 300
+fuzz: all
+	@$(SANITIZE_ENV) SECONDS_BUDGET=$(SECONDS) sh scripts/fuzz/run.sh
+
+# The package directory (or two: Tcl 9's own library too, when it has a prefix
+# of its own and PREFIX was not given) that install writes and uninstall removes.
+PKGDIRS := $(PKGDIR)
 ifneq ($(TCL9_CONFIG),)
 ifeq ($(origin PREFIX),file)
 ifneq ($(PKGDIR9),$(PKGDIR))
-	mkdir -p $(PKGDIR9)
-	cp build/tls/pkgIndex.tcl build/tls/tls.tcl build/tls/$(LIBFILE) $(LIB9) $(PKGDIR9)/
+PKGDIRS += $(PKGDIR9)
 endif
 endif
 endif
+MANPAGE := $(DESTDIR)$(PREFIX)/share/man/mann/tls.n
+
+install: all
+	for dir in $(PKGDIRS); do \
+	  mkdir -p $$dir && cp build/tls/pkgIndex.tcl build/tls/tls.tcl build/tls/$(LIBFILE) $(LIB9) $$dir/ || exit 1; \
+	done
+
+uninstall:
+	rm -rf $(PKGDIRS)
+	rm -f $(MANPAGE)
 
 bench: all
 	@TCLSH=$(TCLSH) TCLSH9=$(TCLSH9) sh bench/run.sh
 
 clean:
-	rm -rf build $(RELEASE) $(RELEASE9) .build
+	rm -rf build $(RELEASE) $(RELEASE9) .build .build-asan .build-asan9 .build-fuzz
 
 # The manual: build/doc/tls.n and tls.html from doc/tls.man (dtplite from
 # tcllib; without it the committed doc/tls.n and doc/tls.html are copied).
@@ -97,8 +116,8 @@ doc:
 	sh doc/generate.sh html doc/tls.html
 install: install-doc
 install-doc: build/doc/tls.n
-	mkdir -p $(DESTDIR)$(PREFIX)/share/man/mann
-	cp build/doc/tls.n $(DESTDIR)$(PREFIX)/share/man/mann/tls.n
+	mkdir -p $(dir $(MANPAGE))
+	cp build/doc/tls.n $(MANPAGE)
 
 # The binary package for machines without Swift: tls2.1.0-linux-ARCH.tar.gz.
 DIST := tls$(VERSION)-linux-$(shell uname -m).tar.gz

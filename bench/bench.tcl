@@ -549,8 +549,9 @@ set workloads {bulk-send-64k bulk-recv-64k bulk-send-4k bulk-recv-4k handshake-v
 source [file join $here latency.tcl]
 source [file join $here many.tcl]
 source [file join $here threaded.tcl]
+source [file join $here reuseport.tcl]
 source [file join $here http.tcl]
-lappend workloads request-latency threaded-server http http-keepalive-1 http-keepalive-50 http-close-1 http-close-50
+lappend workloads request-latency threaded-server reuseport http http-keepalive-1 http-keepalive-50 http-close-1 http-close-50
 
 proc main {} {
     header
@@ -578,6 +579,7 @@ proc main {} {
     latencyWorkload
     manyConnections
     threadedWorkload
+    reuseportWorkload
     httpWorkloads
     ceilings
 }

@@ -65,7 +65,7 @@ cleanup() {
     if [ -f "$BENCH_WORK/pids" ]; then
         while read -r pid; do
             if [ -r "/proc/$pid/cmdline" ] &&
-               tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -e worker.tcl -e many-client.tcl -e s_server -e nginx; then
+               tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -e worker.tcl -e many-client.tcl -e s_server -e reuseport-server.tcl -e threaded-client.tcl -e nginx; then
                 kill "$pid" 2>/dev/null
             fi
         done < "$BENCH_WORK/pids"

@@ -32,7 +32,12 @@ proc threadedTrial {workers impl} {
     }
     set server [spawnCommand [list env {*}$env $::tclsh [file join $::here .. examples threaded-server.tcl] \
         0 {*}[threadedIdentity] $workers]]
-    set port [lindex [expect $server listening 30000] 2]
+    threadedClients [lindex [expect $server listening 30000] 2]
+}
+
+# The two client processes against port, from "go" to both done: requests/s.
+# (Also the load of the reuseport workload.)
+proc threadedClients {port} {
     set clients {}
     foreach c {1 2} {
         set chan [spawnCommand [list $::tclsh [file join $::here threaded-client.tcl] port $port \

@@ -11,7 +11,7 @@
 # The environment variable TLS_VERSION, if set, picks an exact version of
 # the tls package (make bench runs this script with TclTLS 1.7.22 too).
 #
-# The rules this follows (see the README's "Threads" section):
+# The rules this follows (see the manual's THREADS section):
 # - an accepted channel cannot be detached inside the accept callback
 #   (Tcl: "channel is shared"), so the hand-over runs from `after 0`;
 # - the worker must `package require tls` itself: the channel's -command and

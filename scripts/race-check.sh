@@ -2,7 +2,7 @@
 # Runs Tests/tcl/threads.test under ThreadSanitizer: builds the library with
 # -sanitize=thread (debug, Swift runtime linked dynamically) into
 # .build-tsan, loads it into a tclsh with the TSan runtime preloaded, and
-# prints the first frame of each report. See README, "Threads", for what the
+# prints the first frame of each report. See HACKING.md, "Threads", for what the
 # reports that remain are (the Swift runtime's once-initialisation, which
 # TSan cannot see). Needs `make` run first (pkgIndex.tcl, tls.tcl).
 set -eu

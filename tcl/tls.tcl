@@ -10,6 +10,9 @@ namespace eval ::tls {
     # Options of tls::socket that belong to the core socket command.
     variable socketValueOptions {-myaddr -myport}
     variable socketFlagOptions {-async}
+    # Options of the core socket command for servers only, passed on where
+    # the running Tcl's socket has them (Tcl 9), refused where not.
+    variable serverSocketOptions {-reuseaddr -reuseport}
     # Options only tls::socket understands.
     variable ownOptions {-autoservername -server}
     namespace export socket init import unimport handshake status connection \
@@ -20,7 +23,7 @@ namespace eval ::tls {
 proc ::tls::init {args} {
     variable defaults
     foreach {option value} $args {
-        CheckOption $option
+        CheckOption $option all
     }
     if {[llength $args] % 2} {
         return -code error "\"[lindex $args end]\" option must be followed by value"
@@ -36,7 +39,7 @@ proc ::tls::init {args} {
 namespace eval ::tls {
     variable knownOptions {}
     variable knownServerOptions {}
-    foreach name [concat $socketFlagOptions $socketValueOptions $ownOptions $importOptions] {
+    foreach name [concat $socketFlagOptions $socketValueOptions $serverSocketOptions $ownOptions $importOptions] {
         dict set knownOptions $name {}
         if {$name ni {-async -myport}} {
             dict set knownServerOptions $name {}
@@ -50,12 +53,28 @@ namespace eval ::tls {
 proc ::tls::CheckOption {option {server 0}} {
     variable knownOptions
     variable knownServerOptions
-    set table [expr {$server ? $knownServerOptions : $knownOptions}]
+    set table [expr {$server eq "1" ? $knownServerOptions : $knownOptions}]
     if {![dict exists $table $option]} {
         set known [dict keys $table]
         set last [lindex $known end]
         return -code error -errorcode [list TLS OPTION $option] \
             "bad option \"$option\": must be one of [join [lrange $known 0 end-1] {, }], or $last"
+    }
+
+}
+
+# Refuses a server socket option the running Tcl's socket command lacks
+# (-reuseaddr and -reuseport came with Tcl 9). The core's own error message
+# for an unknown option lists the ones it has; asking it opens nothing.
+proc ::tls::CheckSocketOption {option} {
+    variable coreServerOptions
+    if {![info exists coreServerOptions]} {
+        catch {::socket -server {} -tls-probe 1 0} message
+        set coreServerOptions [regexp -all -inline -- {-[a-z]+} [lindex [split $message :] end]]
+    }
+    if {$option ni $coreServerOptions} {
+        return -code error -errorcode [list TLS OPTION $option] \
+            "option \"$option\" needs Tcl 9: the socket command of Tcl [info patchlevel] has no $option"
     }
 }
 
@@ -65,6 +84,7 @@ proc ::tls::socket {args} {
     variable defaults
     variable socketValueOptions
     variable socketFlagOptions
+    variable serverSocketOptions
 
     # Options (each with its value, but for the flags) come first, then the
     # host and port: read them left to right, like the core socket command.
@@ -113,8 +133,10 @@ proc ::tls::socket {args} {
     set async 0
     set all {}
     foreach {option value} $defaults {
-        # A client's socket options among the defaults do not stop servers.
-        if {$option ne "-server" && !($server && $option in {-async -myport})} {
+        # A client's socket options among the defaults do not stop servers,
+        # nor a server's clients.
+        if {$option ne "-server" && !($server && $option in {-async -myport})
+                && !(!$server && $option in $serverSocketOptions)} {
             lappend all $option $value
         }
     }
@@ -135,6 +157,14 @@ proc ::tls::socket {args} {
             }
             -servername {
                 set servername $value
+            }
+            -reuseaddr - -reuseport {
+                if {!$server} {
+                    return -code error -errorcode [list TLS OPTION $option] \
+                        "bad option \"$option\": not valid for clients"
+                }
+                CheckSocketOption $option
+                dict set socketOptions $option $value
             }
             default {
                 if {$option in $socketValueOptions} {

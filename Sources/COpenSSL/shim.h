@@ -11,6 +11,8 @@
 #include <openssl/store.h>
 #include <openssl/crypto.h>
 #include <openssl/decoder.h>
+#include <openssl/ocsp.h>
+#include <openssl/rand.h>
 
 /* Options and modes */
 static inline uint64_t tls_SSL_OP_ALL(void) { return SSL_OP_ALL; }
@@ -41,7 +43,15 @@ static inline int tls_SSL_get_peer_signature_nid(SSL *s, int *nid) { return (int
 static inline void *tls_SSL_get_app_data(const SSL *s) { return SSL_get_app_data(s); }
 static inline int tls_SSL_set_app_data(SSL *s, void *d) { return SSL_set_app_data(s, d); }
 static inline long tls_SSL_get_extms_support(SSL *s) { return SSL_get_extms_support(s); }
+static inline long tls_SSL_CTX_set_tlsext_status_cb(SSL_CTX *c, int (*cb)(SSL *, void *)) { return SSL_CTX_set_tlsext_status_cb(c, cb); }
+static inline long tls_SSL_set_tlsext_status_type(SSL *s, int t) { return SSL_set_tlsext_status_type(s, t); }
+static inline long tls_SSL_get_tlsext_status_ocsp_resp(SSL *s, const unsigned char **p) { return SSL_get_tlsext_status_ocsp_resp(s, p); }
+static inline long tls_SSL_set_tlsext_status_ocsp_resp(SSL *s, unsigned char *p, long n) { return SSL_set_tlsext_status_ocsp_resp(s, p, n); }
+static inline void *tls_OPENSSL_malloc(size_t n) { return OPENSSL_malloc(n); }
 static inline int tls_SSL_CTX_add_extra_chain_cert(SSL_CTX *c, X509 *x) { return (int)SSL_CTX_add_extra_chain_cert(c, x); }
+static inline int tls_SSL_CTX_add1_chain_cert(SSL_CTX *c, X509 *x) { return (int)SSL_CTX_add1_chain_cert(c, x); }
+static inline int tls_SSL_CTX_set1_groups_list(SSL_CTX *c, const char *s) { return (int)SSL_CTX_set1_groups_list(c, s); }
+static inline int tls_SSL_get_negotiated_group(SSL *s) { return (int)SSL_get_negotiated_group(s); }
 
 /* BIO */
 static inline long tls_BIO_get_mem_data(BIO *b, char **p) { return BIO_get_mem_data(b, p); }
@@ -52,6 +62,8 @@ static inline void tls_BIO_clear_retry_flags(BIO *b) { BIO_clear_retry_flags(b);
 /* Stacks */
 static inline int tls_sk_X509_num(const STACK_OF(X509) *s) { return sk_X509_num(s); }
 static inline X509 *tls_sk_X509_value(const STACK_OF(X509) *s, int i) { return sk_X509_value(s, i); }
+static inline int tls_sk_X509_push(STACK_OF(X509) *s, X509 *x) { return sk_X509_push(s, x); }
+static inline void tls_sk_X509_free_all(STACK_OF(X509) *s) { sk_X509_pop_free(s, X509_free); }
 static inline int tls_sk_X509_NAME_num(const STACK_OF(X509_NAME) *s) { return sk_X509_NAME_num(s); }
 static inline X509_NAME *tls_sk_X509_NAME_value(const STACK_OF(X509_NAME) *s, int i) { return sk_X509_NAME_value(s, i); }
 static inline int tls_sk_SSL_CIPHER_num(const STACK_OF(SSL_CIPHER) *s) { return sk_SSL_CIPHER_num(s); }
@@ -63,6 +75,12 @@ static inline int tls_sk_OPENSSL_STRING_num(const STACK_OF(OPENSSL_STRING) *s) {
 static inline char *tls_sk_OPENSSL_STRING_value(const STACK_OF(OPENSSL_STRING) *s, int i) { return sk_OPENSSL_STRING_value(s, i); }
 static inline int tls_sk_X509_OBJECT_num(const STACK_OF(X509_OBJECT) *s) { return sk_X509_OBJECT_num(s); }
 static inline void tls_OPENSSL_free(void *p) { OPENSSL_free(p); }
+static inline int tls_sk_X509_INFO_num(const STACK_OF(X509_INFO) *s) { return sk_X509_INFO_num(s); }
+static inline X509_INFO *tls_sk_X509_INFO_value(const STACK_OF(X509_INFO) *s, int i) { return sk_X509_INFO_value(s, i); }
+static inline void tls_sk_X509_INFO_pop_free(STACK_OF(X509_INFO) *s) { sk_X509_INFO_pop_free(s, X509_INFO_free); }
+
+/* Keys */
+static inline int tls_EVP_PKEY_KEYPAIR(void) { return EVP_PKEY_KEYPAIR; }
 
 /* What this OpenSSL build was configured with. */
 #ifdef OPENSSL_NO_SSL3

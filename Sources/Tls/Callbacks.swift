@@ -37,10 +37,8 @@ enum Callbacks {
         return outcome
     }
 
-    /// The number a decision callback returned (booleans count as 0/1), or nil
-    /// when it failed or returned something else.
-    static func decision(_ interp: TclInterp, _ prefix: TclObj, _ args: [TclObj]) -> Int? {
-        guard case .ok(let r) = invoke(interp, prefix, args) else { return nil }
+    /// A decision callback's result as a number (booleans count as 0/1), or nil.
+    static func decisionValue(_ r: String) -> Int? {
         let word = r.trimmingWhitespace().lowercased()
         if let n = Int(word) { return n }
         switch word {

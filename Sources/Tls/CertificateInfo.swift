@@ -36,6 +36,7 @@
 //   bits                    public key size in bits
 //   self_signed             0/1 (X509_self_signed: issuer is subject and keys match)
 //   sha1_hash, sha256_hash  lower-case hex digest of the DER
+//   pinnedpubkey            sha256//BASE64 of the public key (SubjectPublicKeyInfo), as -pinnedpubkey takes it
 //                           (`openssl x509 -noout -fingerprint -sha256` without colons)
 import COpenSSL
 import Glibc
@@ -104,6 +105,7 @@ enum CertificateInfo {
         v["self_signed"] = .flag(X509_self_signed(cert, 0) == 1)
         v["sha1_hash"] = .text(digest(cert, EVP_sha1()))
         v["sha256_hash"] = .text(digest(cert, EVP_sha256()))
+        v["pinnedpubkey"] = .text(PublicKeyPins.pin(of: cert) ?? "")
         return v
     }
 

@@ -26,6 +26,8 @@ final class Transport {
     /// seen its end: a peer that left without sending a byte never began TLS.
     private(set) var bytesReceived = 0
     private(set) var reachedEOF = false
+    /// The first bytes received: what a peer that does not speak TLS sent.
+    private(set) var firstBytes: [UInt8] = []
 
     /// Corks the socket for a fast stream of writes (see BurstCork).
     let burst: BurstCork
@@ -86,7 +88,7 @@ final class Transport {
             let n = tcl.pointee.tcl_ReadRaw!(parent, buf, Tcl_Size(min(Int(len), pushback)))
             if n > 0 {
                 pushback -= Int(n)
-                bytesReceived += Int(n)
+                received(buf, Int(n))
                 return .count(Int(n))
             }
             pushback = 0
@@ -96,9 +98,17 @@ final class Transport {
         burst.endBurst()
         var err: Int32 = 0
         let n = inputProc(instance, buf, len, &err)
-        if n > 0 { bytesReceived += Int(n); return .count(Int(n)) }
+        if n > 0 { received(buf, Int(n)); return .count(Int(n)) }
         if n == 0 { reachedEOF = true; return .eof }
         return classify(err)
+    }
+
+    private func received(_ buf: UnsafeMutablePointer<CChar>, _ n: Int) {
+        if bytesReceived < HandshakeFailure.keptBytes {
+            let take = min(n, HandshakeFailure.keptBytes - bytesReceived)
+            firstBytes += UnsafeRawBufferPointer(start: buf, count: take)
+        }
+        bytesReceived += n
     }
 
     func write(_ buf: UnsafePointer<CChar>, _ len: Int32) -> Result {

@@ -30,6 +30,13 @@ enum ChannelCommands {
         return nil
     }
 
+    /// `tls::SessionCacheCount chan` (for debugging and soaks): how many
+    /// server names have a session remembered in chan's client context.
+    static func sessionCacheCount(_ interp: TclInterp, _ objv: [TclObj]) throws -> TclObj? {
+        guard objv.count == 2 else { throw TclError.wrongArgs(objv, 1, "channel") }
+        return TclObjects.int(try TlsChannel.find(interp, TclObjects.toString(objv[1])).connection.context.sessions.count)
+    }
+
     static func unimport(_ interp: TclInterp, _ objv: [TclObj]) throws -> TclObj? {
         guard objv.count == 2 else { throw TclError.wrongArgs(objv, 1, "channel") }
         try TlsChannel.unstack(interp, TclObjects.toString(objv[1]))
@@ -66,12 +73,12 @@ enum ChannelCommands {
         guard args.count == 1 else { throw TclError.wrongArgs(objv, 1, "?-local? channel") }
         let ch = try TlsChannel.find(interp, TclObjects.toString(args.first!))
         guard ch.connection.state == .established else { return TclObjects.list([]) }
-        return SessionInfo.status(ch.connection.ssl, local: local)
+        return SessionInfo.status(ch.connection.ssl, local: local, ocsp: ch.connection.ocsp)
     }
 
     static func connection(_ interp: TclInterp, _ objv: [TclObj]) throws -> TclObj? {
         guard objv.count == 2 else { throw TclError.wrongArgs(objv, 1, "channel") }
         let ch = try TlsChannel.find(interp, TclObjects.toString(objv[1]))
-        return SessionInfo.connection(ch.connection.ssl)
+        return SessionInfo.connection(ch.connection.ssl, servedHost: ch.connection.servedHost?.pattern ?? "")
     }
 }

@@ -9,6 +9,8 @@ final class Connection {
     let ssl: OpaquePointer
     let context: SSLContext
     let isServer: Bool
+    /// The host name the peer's certificate must match (a verifying client's -servername).
+    let expectedHost: String?
     /// The channel below; the BIO borrows it, detachTransport cuts it off.
     let transport: Transport
 
@@ -28,6 +30,17 @@ final class Connection {
     /// channel below reports readable. Keeps an incomplete record in OpenSSL's
     /// read-ahead buffer from looking like readable data.
     var readBlocked = false
+    /// Server: the -sni host whose certificate is served, nil for the main one.
+    private(set) var servedHost: VirtualHostConfig?
+    /// The host's context, kept as long as the SSL uses it.
+    private var servedContext: SSLContext?
+    /// Client: what -ocsp asked for, and the verdict on the stapled response.
+    private let ocspMode: OcspMode
+    private(set) var ocsp = OcspResult()
+    private var ocspRejected = false
+    /// -pinnedpubkey, and why the peer's key failed it.
+    private let pins: PublicKeyPins?
+    private var pinMismatch: String?
 
     enum Progress {
         case done
@@ -50,7 +63,10 @@ final class Connection {
         self.ssl = ssl
         self.context = context
         self.isServer = o.server
+        self.expectedHost = !o.server && o.effectiveRequest ? o.serverName : nil
         self.transport = transport
+        self.ocspMode = o.server ? .none : o.ocsp
+        self.pins = o.pinnedPublicKeys
         let bio = ChannelBIO.make(transport)
         SSL_set_bio(ssl, bio, bio)
         SSL_set_read_ahead(ssl, 1)
@@ -60,6 +76,12 @@ final class Connection {
             mode = SSL_VERIFY_PEER
             if o.server && o.effectiveRequire { mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT }
             if o.postHandshake == true { mode |= SSL_VERIFY_POST_HANDSHAKE }
+        }
+        // Pinning looks at the peer's certificate even when nothing else is
+        // verified (-require 0 -request 0); a server then needs one.
+        if pins != nil {
+            mode |= SSL_VERIFY_PEER
+            if o.server { mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT }
         }
         SSL_set_verify(ssl, mode, HandshakeCallbacks.verify)
 
@@ -100,11 +122,28 @@ final class Connection {
             // OpenSSL marks a TLS 1.3 session as used: each connection gets its own copy.
             _ = SSL_set_session(ssl, session)
             SSL_SESSION_free(session)
-        } else if o.model != nil, let copy = context.sessionCopy(for: o.serverName ?? "") {
+        } else if o.model != nil, let copy = context.sessions.sessionCopy(for: o.serverName ?? "") {
             _ = SSL_set_session(ssl, copy)
             SSL_SESSION_free(copy)
         }
+        if ocspMode != .none { _ = tls_SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp) }
         SSLErrors.clear()
+    }
+
+    /// Server, from the servername callback: present `host`'s certificate.
+    func serve(_ host: VirtualHostConfig, _ hostContext: SSLContext) {
+        guard SSL_set_SSL_CTX(ssl, hostContext.ctx) != nil else { return }
+        servedHost = host
+        servedContext = hostContext
+    }
+
+    /// Client, from the status callback: checks the stapled OCSP response;
+    /// false fails the handshake (-ocsp require and anything but "good").
+    func checkStapledResponse() -> Bool {
+        guard ocspMode != .none else { return true }
+        ocsp = OcspStatus.check(ssl)
+        ocspRejected = ocspMode == .require && !ocsp.isGood
+        return !ocspRejected
     }
 
     /// The channel below went away (closed under us): the BIO must not touch it.
@@ -131,6 +170,12 @@ final class Connection {
         transport.resetError()
         let r = SSL_do_handshake(ssl)
         if r == 1 {
+            // A resumed session skipped verification: its key is checked here.
+            if let pins, let why = pins.mismatch(SSL_get0_peer_certificate(ssl)) {
+                let message = "handshake failed: " + why
+                state = .failed(message)
+                return .failed(message)
+            }
             state = .established
             return .done
         }
@@ -151,6 +196,14 @@ final class Connection {
         }
     }
 
+    /// -pinnedpubkey's verdict on the peer's own certificate (verification
+    /// depth 0): false, remembering why, when its key is not pinned.
+    func acceptsPinned(_ cert: OpaquePointer?) -> Bool {
+        guard let pins else { return true }
+        pinMismatch = pins.mismatch(cert)
+        return pinMismatch == nil
+    }
+
     /// The handshake ran out of time: it fails with `message`, and OpenSSL's
     /// buffers for it are given back now, not when the script closes.
     func abandonHandshake(_ message: String) {
@@ -160,18 +213,22 @@ final class Connection {
         _ = SSL_free_buffers(ssl)
     }
 
-    /// Why the handshake failed, in OpenSSL's words.
+    /// Why the handshake failed, in OpenSSL's words and what they mean here.
     private func failureReason() -> String {
+        if ocspRejected {
+            SSLErrors.clear()
+            return ocsp.error
+        }
+        if let pinMismatch {
+            SSLErrors.clear()
+            return "certificate verify failed due to \"\(pinMismatch)\""
+        }
         let errno = transport.lastErrno
-        guard var reason = SSLErrors.reason() else {
+        guard let reason = SSLErrors.reason() else {
             if errno != 0 && errno != EAGAIN { return String(cString: strerror(errno)).lowercased() }
             return "connection closed by peer"
         }
-        let verify = SSL_get_verify_result(ssl)
-        if reason.contains("certificate verify failed") && verify != X509_V_OK {
-            reason += " due to \"\(String(cString: X509_verify_cert_error_string(verify)))\""
-        }
-        return reason
+        return HandshakeFailure(ssl: ssl, expectedHost: expectedHost, firstBytes: transport.firstBytes).explain(reason)
     }
 
     // The error queue is drained after every failure, so the hot path need
@@ -298,6 +355,20 @@ enum ALPN {
         var out: [UInt8] = []
         for n in names { out.append(UInt8(n.utf8.count)); out += n.utf8 }
         return out
+    }
+
+    /// The names in a wire-format list the peer sent (untrusted), each with the
+    /// offset of its length byte; parsing stops at the first malformed entry.
+    static func entries(_ offered: UnsafeBufferPointer<UInt8>) -> [(offset: Int, name: String)] {
+        var entries: [(offset: Int, name: String)] = []
+        var i = 0
+        while i < offered.count {
+            let len = Int(offered[i])
+            guard len > 0, i + 1 + len <= offered.count else { break }
+            entries.append((i, String(decoding: UnsafeBufferPointer(rebasing: offered[(i + 1)..<(i + 1 + len)]), as: UTF8.self)))
+            i += 1 + len
+        }
+        return entries
     }
 }
 

@@ -7,7 +7,7 @@ import COpenSSL
 import Glibc
 
 enum ContextBuilder {
-    static func build(_ c: ContextConfig, interp: TclInterp) throws -> SSLContext {
+    static func build(_ c: ContextConfig) throws -> SSLContext {
         SSLErrors.clear()
         let versions = c.protocols
         for v in versions where !v.isAvailable {
@@ -40,13 +40,21 @@ enum ContextBuilder {
         if let s = c.cipherSuites, SSL_CTX_set_ciphersuites(ctx, s) != 1 {
             throw SSLErrors.error("bad -ciphersuites \"\(s)\"")
         }
+        if let s = c.groups, tls_SSL_CTX_set1_groups_list(ctx, s) != 1 {
+            throw SSLErrors.error("bad -groups \"\(s)\"")
+        }
 
-        try loadIdentity(ctx, c, interp: interp)
+        try loadIdentity(ctx, c)
 
         let trust = try TrustStore.shared(for: c.trust)
         SSL_CTX_set1_cert_store(ctx, trust.store)
-        if let f = c.clientCANames, let names = SSL_load_client_CA_file(f.path) {
-            SSL_CTX_set_client_CA_list(ctx, names)
+        if c.sendsCANames {
+            if let f = c.trust.caFile, let names = SSL_load_client_CA_file(f.path) {
+                SSL_CTX_set_client_CA_list(ctx, names)
+            }
+            if let pem = c.trust.caData, let bundle = PEMBundle(pem) {
+                for ca in bundle.certificates { _ = SSL_CTX_add_client_CA(ctx, ca) }
+            }
         }
         SSLErrors.clear()
 
@@ -66,14 +74,24 @@ enum ContextBuilder {
             _ = tls_SSL_CTX_set_session_cache_mode(ctx, Int(SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE))
         }
         if c.postHandshake { SSL_CTX_set_post_handshake_auth(ctx, 1) }
-        HandshakeCallbacks.install(on: ctx, server: c.server)
+        if c.server { try loadServerExtras(context, c) }
+        HandshakeCallbacks.install(on: context)
         if c.keyLogFile != nil { KeyLog.install(on: ctx) }
         return context
     }
 
     /// Our certificate and private key, from files or DER bytes.
-    private static func loadIdentity(_ ctx: OpaquePointer, _ c: ContextConfig, interp: TclInterp) throws {
+    private static func loadIdentity(_ ctx: OpaquePointer, _ c: ContextConfig) throws {
         switch c.certificate {
+        case .bytes(let pem)? where PEM.isPEM(pem):
+            // Our certificate first, then the intermediates to send with it.
+            guard let bundle = PEMBundle(pem), let leaf = bundle.certificates.first else {
+                throw SSLErrors.error("error loading certificate from -cert: no certificate in the PEM text")
+            }
+            guard SSL_CTX_use_certificate(ctx, leaf) == 1 else { throw SSLErrors.error("error using certificate from -cert") }
+            for ca in bundle.certificates.dropFirst() where tls_SSL_CTX_add1_chain_cert(ctx, ca) != 1 {
+                throw SSLErrors.error("error using the chain of -cert")
+            }
         case .bytes(let der)?:
             guard SSL_CTX_use_certificate_ASN1(ctx, Int32(der.count), der) == 1 else {
                 throw SSLErrors.error("error loading certificate from -cert")
@@ -85,27 +103,27 @@ enum ContextBuilder {
             }
         case nil: break
         }
-        switch c.privateKey {
-        case .bytes(let der)?:
-            let key: OpaquePointer? = der.withUnsafeBufferPointer { buf in
-                var p: UnsafePointer<UInt8>? = buf.baseAddress
-                return d2i_AutoPrivateKey(nil, &p, buf.count)
-            }
-            guard let key else { throw SSLErrors.error("error loading private key from -key") }
+        if let source = c.privateKey {
+            let key = try PrivateKey.load(source)
             defer { EVP_PKEY_free(key) }
-            guard SSL_CTX_use_PrivateKey(ctx, key) == 1 else { throw SSLErrors.error("error using private key from -key") }
-        case .file(let f)?:
-            try f.requireReadable()
-            let script = c.passwordScript.map { RetainedObj(TclObjects.string($0)) }
-            let loaded = PasswordPrompt.with(ctx: ctx, interp: interp, script: script?.obj) {
-                SSL_CTX_use_PrivateKey_file(ctx, f.path, SSL_FILETYPE_PEM) == 1
-            }
-            guard loaded else { throw SSLErrors.error("error loading private key file \"\(f.path)\"") }
-        case nil: break
+            guard SSL_CTX_use_PrivateKey(ctx, key) == 1 else { throw SSLErrors.error("error using \(source.name)") }
         }
         if c.certificate != nil || c.privateKey != nil {
             guard SSL_CTX_check_private_key(ctx) == 1 else {
                 throw SSLErrors.error("private key does not match the certificate")
+            }
+        }
+    }
+
+    // -ocspresponse, -ticketkeys and -sni (servers only).
+    private static func loadServerExtras(_ context: SSLContext, _ c: ContextConfig) throws {
+        if let f = c.ocspResponse { context.ocspResponse = try OcspStatus.readResponse(f.path) }
+        if let f = c.ticketKeys { context.ticketKeys = try TicketKeys(file: f.path) }
+        context.virtualHosts = try c.virtualHosts.map { host in
+            do {
+                return (host, try ContextCache.context(for: host.context))
+            } catch let e as TclError where e.message != nil {
+                throw TclError("-sni \(host.pattern): \(e.message ?? "error")", errorCode: e.errorCode)
             }
         }
     }
@@ -129,7 +147,7 @@ enum ContextBuilder {
     }
 }
 
-/// The bounds of a server context's session cache (see README, Session resumption).
+/// The bounds of a server context's session cache (see the manual, SESSION RESUMPTION).
 enum ServerSessionCache {
     static let maxSessions = 1024
     /// Also the lifetime a TLS 1.3 ticket is issued with.
@@ -144,8 +162,11 @@ enum ContextCache {
     private static let contexts = LockedCache<ContextConfig, SSLContext>(limit: 32)
 
     static func context(for o: TlsOptions, interp: TclInterp) throws -> SSLContext {
-        let config = ContextConfig(o)
-        return try contexts.value(for: config) { try ContextBuilder.build(config, interp: interp) }
+        try context(for: ContextConfig(o, interp: interp))
+    }
+
+    static func context(for config: ContextConfig) throws -> SSLContext {
+        try contexts.value(for: config) { try ContextBuilder.build(config) }
     }
 }
 

@@ -4,6 +4,7 @@
 // share a context only when nothing the context was made from differs.
 // What is set per connection (server name, ALPN, verify mode, the session to
 // resume, callbacks) stays in TlsOptions and is not part of it.
+@preconcurrency import CTcl
 
 struct ContextConfig: Hashable {
     /// A certificate or key: a file (with its stamp, so a renewed file
@@ -16,35 +17,65 @@ struct ContextConfig: Hashable {
     var server: Bool
     var protocols: [ProtocolVersion]
     var certificate: Source?
-    var privateKey: Source?
-    /// The -password script's text (see UnlockedKey for who may share it).
-    var passwordScript: String?
+    /// An encrypted key is here as the key unlocked by the interpreter's
+    /// -password script (see PrivateKey), so it is shared by no other.
+    var privateKey: PrivateKey.Source?
     var cipher: String?
     var cipherSuites: String?
+    /// -groups: key-exchange groups (OpenSSL's list syntax).
+    var groups: String?
     var securityLevel: Int?
     /// -dhparams (server); nil: OpenSSL's automatic DH.
     var dhParams: FileStamp?
     var postHandshake: Bool
-    /// The CA names a server sends when it asks for a client certificate:
-    /// those of -cafile, and only when -request/-require make it ask.
-    var clientCANames: FileStamp?
+    /// A server that asks for a client certificate (-request/-require)
+    /// sends the names of the CAs of -cafile and -cadata.
+    var sendsCANames: Bool
     var trust: TrustConfig
     /// SSLKEYLOGFILE as it was when the context was made; nil: no key log.
     var keyLogFile: String?
+    // Servers only (clients ignore these options, as they ignore -dhparams,
+    // so that tls::init defaults suit both).
+    /// -ocspresponse: the DER response to staple.
+    var ocspResponse: FileStamp?
+    /// -ticketkeys: the session-ticket key file.
+    var ticketKeys: FileStamp?
+    /// -sni: each virtual host's pattern, ALPN list and own context.
+    var virtualHosts: [VirtualHostConfig]
 
-    init(_ o: TlsOptions) {
+    init(_ o: TlsOptions, interp: TclInterp) throws {
         server = o.server
         protocols = o.enabledProtocols
         certificate = o.cert.map(Source.bytes) ?? o.certFile.map { .file(FileStamp($0)) }
-        privateKey = o.key.map(Source.bytes) ?? (o.keyFile ?? o.certFile).map { .file(FileStamp($0)) }
-        passwordScript = o.password.map { TclObjects.toString($0.obj) }
+        let key = o.key.map(PrivateKey.Source.bytes) ?? (o.keyFile ?? o.certFile).map { .file(FileStamp($0)) }
+        privateKey = try key.map { try PrivateKey.resolve($0, interp: interp, script: o.password?.obj) }
         cipher = o.cipher
         cipherSuites = o.cipherSuites
+        groups = o.groups
         securityLevel = o.securityLevel
         dhParams = o.server ? o.dhParams.map(FileStamp.init) : nil
         postHandshake = o.postHandshake == true
-        clientCANames = o.server && o.effectiveRequest ? o.caFile.map(FileStamp.init) : nil
+        sendsCANames = o.server && o.effectiveRequest
         trust = TrustConfig(o)
-        keyLogFile = Environment.get("SSLKEYLOGFILE")
+        // A safe interpreter's channels write no key log: the file is one
+        // it could not open.
+        keyLogFile = tcl.pointee.tcl_IsSafe!(interp) != 0 ? nil : Environment.get("SSLKEYLOGFILE")
+        ocspResponse = o.server ? o.ocspResponse.map(FileStamp.init) : nil
+        ticketKeys = o.server ? o.ticketKeys.map(FileStamp.init) : nil
+        virtualHosts = o.server ? try o.sni.map { try VirtualHostConfig($0, main: o, interp: interp) } : []
+    }
+}
+
+/// What of an -sni entry the main context holds: the pattern to match, the
+/// ALPN list to choose from, and the configuration of the host's own context.
+struct VirtualHostConfig: Hashable {
+    let pattern: String
+    let alpn: [String]?
+    let context: ContextConfig
+
+    init(_ host: VirtualHost, main: TlsOptions, interp: TclInterp) throws {
+        pattern = host.pattern
+        alpn = host.overrides.alpn
+        context = try ContextConfig(host.options(from: main), interp: interp)
     }
 }

@@ -19,6 +19,7 @@ let commandTable: [(name: String, handler: CommandHandler)] = [
     ("::tls::misc", MiscCommands.misc),
     ("::tls::HalfClose", ChannelCommands.halfClose),
     ("::tls::PrepareServer", ChannelCommands.prepareServer),
+    ("::tls::SessionCacheCount", ChannelCommands.sessionCacheCount),
 ]
 
 @_cdecl("Tls_Init")

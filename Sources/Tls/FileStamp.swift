@@ -1,28 +1,64 @@
 // Files named by options: readable-or-a-clear-error, and a stamp (path,
-// inode, size, modification time) so caches keyed by it notice when a file
-// changes and load it again.
+// inode, size, modification and change times) so caches keyed by it notice
+// when a file changes and load it again.
 import Glibc
 
 struct FileStamp: Hashable {
     let path: String
-    /// inode, size, mtime seconds, mtime nanoseconds; nil when stat fails.
+    /// inode, size, mtime and ctime (seconds, nanoseconds); nil when stat fails.
+    /// The change time too: `cp -p` or Tcl's `file copy` over a file of the
+    /// same size may keep the inode and set a whole-second mtime equal to the
+    /// old one; no one can set the change time.
     private let identity: [Int]?
 
     init(_ path: String) {
         self.path = path
         var st = stat()
         identity = stat(path, &st) == 0
-            ? [Int(st.st_ino), Int(st.st_size), st.st_mtim.tv_sec, st.st_mtim.tv_nsec] : nil
+            ? [Int(st.st_ino), Int(st.st_size), st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+               st.st_ctim.tv_sec, st.st_ctim.tv_nsec] : nil
     }
 
     /// Throws Tcl's usual `couldn't open "path": reason` unless the file can be read.
     func requireReadable() throws { try FileStamp.requireReadable(path) }
+
+    /// The file's bytes, or Tcl's usual error.
+    func contents() throws -> [UInt8] {
+        try requireReadable()
+        guard let f = fopen(path, "rb") else { try FileStamp.requireReadable(path); return [] }
+        defer { fclose(f) }
+        var data: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let n = fread(&chunk, 1, chunk.count, f)
+            if n <= 0 { break }
+            data += chunk[0..<n]
+        }
+        return data
+    }
 
     static func requireReadable(_ path: String) throws {
         if access(path, R_OK) != 0 {
             let reason = String(cString: strerror(errno)).lowercased()
             throw TclError("couldn't open \"\(path)\": \(reason)", errorCode: ["POSIX", "ENOENT", reason])
         }
+    }
+
+    /// Like requireReadable, and the path must be a directory (`directory`)
+    /// or not one, as `option` expects; the message names the option
+    /// (`sibling`) that takes the other kind.
+    func requireReadable(option: String, directory: Bool, sibling: String) throws {
+        try FileStamp.requireReadable(path, option: option, directory: directory, sibling: sibling)
+    }
+
+    static func requireReadable(_ path: String, option: String, directory: Bool, sibling: String) throws {
+        try requireReadable(path)
+        var st = stat()
+        guard stat(path, &st) == 0 else { return }
+        let isDirectory = st.st_mode & S_IFMT == S_IFDIR
+        if isDirectory == directory { return }
+        let what = directory ? "not a directory (a file goes with \(sibling))" : "a directory (a directory goes with \(sibling))"
+        throw TclError("bad \(option) \"\(path)\": \(what)")
     }
 }
 

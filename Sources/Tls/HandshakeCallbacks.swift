@@ -7,12 +7,18 @@ import Glibc
 
 enum HandshakeCallbacks {
     /// Context-wide callbacks; each one asks the channel what to do.
-    static func install(on ctx: OpaquePointer, server: Bool) {
+    static func install(on context: SSLContext) {
+        let ctx = context.ctx
         SSL_CTX_sess_set_new_cb(ctx, newSession)
-        if server {
+        if context.isServer {
             SSL_CTX_set_client_hello_cb(ctx, clientHello, nil)
             _ = tls_SSL_CTX_set_tlsext_servername_callback(ctx, serverName)
             SSL_CTX_set_alpn_select_cb(ctx, alpnSelect, nil)
+            if context.ocspResponse != nil { _ = tls_SSL_CTX_set_tlsext_status_cb(ctx, stapleResponse) }
+            if context.ticketKeys != nil { _ = SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, ticketKey) }
+        } else {
+            // Called only for connections that asked for a status (-ocsp).
+            _ = tls_SSL_CTX_set_tlsext_status_cb(ctx, checkStapledResponse)
         }
     }
 
@@ -33,7 +39,7 @@ enum HandshakeCallbacks {
 private func channel(_ ssl: OpaquePointer?) -> TlsChannel? {
     guard let ssl, let p = tls_SSL_get_app_data(ssl) else { return nil }
     let ch = Unmanaged<TlsChannel>.fromOpaque(p).takeUnretainedValue()
-    return ch.isClosed ? nil : ch
+    return ch.stage == .closed ? nil : ch
 }
 
 private func newSession(_ ssl: OpaquePointer?, _ session: OpaquePointer?) -> Int32 {
@@ -53,13 +59,45 @@ private func clientHello(_ ssl: OpaquePointer?, _ alert: UnsafeMutablePointer<In
 private func serverName(_ ssl: OpaquePointer?, _ alert: UnsafeMutablePointer<Int32>?, _ arg: UnsafeMutableRawPointer?) -> Int32 {
     guard let ssl, let ch = channel(ssl) else { return SSL_TLSEXT_ERR_OK }
     let name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name).map { String(cString: $0) } ?? ""
-    switch ch.decide("sni", [TclObjects.string(name)]) {
+    let hosts = ch.connection.context.virtualHosts
+    let answer = ch.answer("sni", [TclObjects.string(name)])
+    // Instead of 0, 1 or 2 the script may name the -sni entry to serve.
+    if let answer, !hosts.isEmpty, let named = VirtualHost.lookup(hosts.map(\.host.pattern), pattern: answer) {
+        ch.connection.serve(hosts[named].host, hosts[named].context)
+        return SSL_TLSEXT_ERR_OK
+    }
+    switch answer.map({ Callbacks.decisionValue($0) ?? 0 }) {
     case 0:
         alert?.pointee = SSL_AD_UNRECOGNIZED_NAME
         return SSL_TLSEXT_ERR_ALERT_FATAL
     case 2: return SSL_TLSEXT_ERR_NOACK
-    default: return SSL_TLSEXT_ERR_OK
+    default:
+        if !hosts.isEmpty, let matching = VirtualHost.lookup(hosts.map(\.host.pattern), name) {
+            ch.connection.serve(hosts[matching].host, hosts[matching].context)
+        }
+        return SSL_TLSEXT_ERR_OK
     }
+}
+
+private func stapleResponse(_ ssl: OpaquePointer?, _ arg: UnsafeMutableRawPointer?) -> Int32 {
+    guard let ssl, let der = SSLContext.of(SSL_get_SSL_CTX(ssl))?.ocspResponse,
+          let copy = tls_OPENSSL_malloc(der.count) else { return SSL_TLSEXT_ERR_NOACK }
+    copy.copyMemory(from: der, byteCount: der.count)
+    // OpenSSL takes the copy and frees it with the connection.
+    _ = tls_SSL_set_tlsext_status_ocsp_resp(ssl, copy.assumingMemoryBound(to: UInt8.self), der.count)
+    return SSL_TLSEXT_ERR_OK
+}
+
+private func checkStapledResponse(_ ssl: OpaquePointer?, _ arg: UnsafeMutableRawPointer?) -> Int32 {
+    guard let ssl, let ch = channel(ssl) else { return 1 }
+    return ch.connection.checkStapledResponse() ? 1 : 0
+}
+
+private func ticketKey(_ ssl: OpaquePointer?, _ name: UnsafeMutablePointer<UInt8>?, _ iv: UnsafeMutablePointer<UInt8>?,
+                       _ cipher: OpaquePointer?, _ mac: OpaquePointer?, _ encrypt: Int32) -> Int32 {
+    guard let ssl, let name, let iv, let cipher, let mac,
+          let keys = SSLContext.of(SSL_get_SSL_CTX(ssl))?.ticketKeys else { return -1 }
+    return keys.apply(name: name, iv: iv, cipher: cipher, mac: mac, encrypt: encrypt != 0)
 }
 
 private func alpnSelect(_ ssl: OpaquePointer?, _ out: UnsafeMutablePointer<UnsafePointer<UInt8>?>?,
@@ -150,10 +188,15 @@ enum ServerNameExtension {
     static func read(_ ssl: OpaquePointer) -> String? {
         var p: UnsafePointer<UInt8>? = nil
         var len = 0
-        guard SSL_client_hello_get0_ext(ssl, UInt32(TLSEXT_TYPE_server_name), &p, &len) == 1, let p, len > 5 else { return nil }
+        guard SSL_client_hello_get0_ext(ssl, UInt32(TLSEXT_TYPE_server_name), &p, &len) == 1, let p else { return nil }
+        return parse(UnsafeBufferPointer(start: p, count: len))
+    }
+
+    /// The host name in the extension's bytes as the client sent them (untrusted).
+    static func parse(_ b: UnsafeBufferPointer<UInt8>) -> String? {
+        let len = b.count
         // list length (2), name type (1, 0 = host_name), name length (2), name
-        let b = UnsafeBufferPointer(start: p, count: len)
-        guard b[2] == 0 else { return nil }
+        guard len > 5, b[2] == 0 else { return nil }
         let n = Int(b[3]) << 8 | Int(b[4])
         guard 5 + n <= len else { return nil }
         return String(decoding: UnsafeBufferPointer(rebasing: b[5..<(5 + n)]), as: UTF8.self)
@@ -168,20 +211,33 @@ extension TlsChannel {
     /// and never used would be lost: one per server connection, before).
     func notify(_ kind: String, _ args: @autoclosure () -> [TclObj]) {
         guard let command = options.command, let interp else { return }
+        holdForCallback()
         Callbacks.invoke(interp, command.obj, [TclObjects.string(kind), TclObjects.string(name)] + args())
     }
 
     /// -validatecommand: `script kind chan args...` → 0, 1, 2; nil without a script.
     /// A script that fails or closes the channel rejects.
     func decide(_ kind: String, _ args: @autoclosure () -> [TclObj]) -> Int? {
+        answer(kind, args()).map { Callbacks.decisionValue($0) ?? 0 }
+    }
+
+    /// -validatecommand's result as a string; nil without a script, "0"
+    /// when it failed, closed the channel or no interpreter holds it.
+    func answer(_ kind: String, _ args: @autoclosure () -> [TclObj]) -> String? {
         guard let vcmd = options.validateCommand else { return nil }
         // No interpreter of this thread holds the channel: reject.
-        guard let interp else { return 0 }
-        let answer = Callbacks.decision(interp, vcmd.obj, [TclObjects.string(kind), TclObjects.string(name)] + args())
-        return isClosed ? 0 : (answer ?? 0)
+        guard let interp else { return "0" }
+        holdForCallback()
+        let answer = Callbacks.string(interp, vcmd.obj, [TclObjects.string(kind), TclObjects.string(name)] + args())
+        return isLetGo ? "0" : (answer ?? "0")
     }
 
     func verify(preverify: Bool, store: OpaquePointer) -> Bool {
+        if X509_STORE_CTX_get_error_depth(store) == 0,
+           !connection.acceptsPinned(X509_STORE_CTX_get_current_cert(store)) {
+            X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION)
+            return false
+        }
         guard options.validateCommand != nil else {
             return preverify || !options.effectiveRequire
         }
@@ -201,16 +257,9 @@ extension TlsChannel {
     /// the client also offers (match), else the client's first. Offsets index
     /// the length byte in the wire-format list.
     func selectALPN(_ offered: UnsafeBufferPointer<UInt8>) -> (offset: Int, match: Bool)? {
-        var entries: [(offset: Int, name: String)] = []
-        var i = 0
-        while i < offered.count {
-            let len = Int(offered[i])
-            guard len > 0, i + 1 + len <= offered.count else { break }
-            entries.append((i, String(decoding: UnsafeBufferPointer(rebasing: offered[(i + 1)..<(i + 1 + len)]), as: UTF8.self)))
-            i += 1 + len
-        }
+        let entries = ALPN.entries(offered)
         guard let first = entries.first else { return nil }
-        if let ours = options.alpn {
+        if let ours = connection.servedHost?.alpn ?? options.alpn {
             for name in ours {
                 if let e = entries.first(where: { $0.name == name }) { return (e.offset, true) }
             }
@@ -222,7 +271,7 @@ extension TlsChannel {
 
     func sessionArrived(_ session: OpaquePointer) {
         if !connection.isServer {
-            connection.context.remember(session: session, for: options.serverName ?? "")
+            connection.context.sessions.remember(session, for: options.serverName ?? "")
         }
         guard options.command != nil else { return }
         var idLength: UInt32 = 0

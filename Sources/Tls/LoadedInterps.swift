@@ -10,6 +10,9 @@ final class LoadedInterp {
     let thread: Tcl_ThreadId?
     /// Cleared when the interpreter is deleted (in its own thread).
     fileprivate(set) var alive = true
+    /// Keys this interpreter's -password scripts unlocked (see PrivateKey);
+    /// no other interpreter is given them.
+    var unlockedKeys: [PrivateKey.UnlockRequest: UnlockedKey] = [:]
 
     fileprivate init(_ interp: TclInterp) {
         self.interp = interp

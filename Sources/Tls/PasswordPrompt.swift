@@ -4,46 +4,37 @@
 import COpenSSL
 
 enum PasswordPrompt {
-    private final class Source {
-        let interp: TclInterp
-        let script: TclObj
+    /// Who answers, for one decoding of one key: a script in an interpreter,
+    /// or nobody (then the prompt only notes that a password was wanted).
+    final class Source {
+        private let asker: (interp: TclInterp, script: TclObj)?
         /// OpenSSL may ask more than once for one key (it tries several
         /// decoders): the script is asked once, its answer (or failure) kept.
-        var answer: [UInt8]??
-        init(interp: TclInterp, script: TclObj) { self.interp = interp; self.script = script }
-    }
+        private var answer: [UInt8]??
+        private(set) var wasAsked = false
 
-    /// Runs `body` (which loads the key) with the callback installed on `ctx`,
-    /// and removes it afterwards: the Source lives only for this call.
-    static func with<T>(ctx: OpaquePointer, interp: TclInterp, script: TclObj?, _ body: () -> T) -> T {
-        let fallback = RetainedObj(TclObjects.string("::tls::password"))
-        let source = Source(interp: interp, script: script ?? fallback.obj)
-        return withExtendedLifetime((source, fallback)) {
-            SSL_CTX_set_default_passwd_cb(ctx, passwordCallback)
-            SSL_CTX_set_default_passwd_cb_userdata(ctx, Unmanaged.passUnretained(source).toOpaque())
-            defer {
-                SSL_CTX_set_default_passwd_cb(ctx, nil)
-                SSL_CTX_set_default_passwd_cb_userdata(ctx, nil)
-            }
-            return body()
+        init(interp: TclInterp, script: TclObj) { asker = (interp, script) }
+        init() { asker = nil }
+
+        fileprivate func respond(_ rwflag: Int32, _ size: Int32) -> [UInt8]? {
+            wasAsked = true
+            guard let asker else { return nil }
+            if let known = answer { return known }
+            let args = [TclObjects.string("password"), TclObjects.int(Int(rwflag)), TclObjects.int(Int(size))]
+            let given = Callbacks.string(asker.interp, asker.script, args).map { Array($0.utf8) }
+            answer = .some(given)
+            return given
         }
     }
 
-    fileprivate static func answer(_ userdata: UnsafeMutableRawPointer?, _ rwflag: Int32, _ size: Int32) -> [UInt8]? {
-        guard let userdata else { return nil }
+    /// The callback for OpenSSL's decoders; its userdata is a Source, unretained.
+    static let callback: @convention(c) (UnsafeMutablePointer<CChar>?, Int32, Int32, UnsafeMutableRawPointer?) -> Int32 = {
+        buf, size, rwflag, userdata in
+        guard let buf, let userdata else { return -1 }
         let source = Unmanaged<Source>.fromOpaque(userdata).takeUnretainedValue()
-        if let known = source.answer { return known }
-        let args = [TclObjects.string("password"), TclObjects.int(Int(rwflag)), TclObjects.int(Int(size))]
-        let answer = Callbacks.string(source.interp, source.script, args).map { Array($0.utf8) }
-        source.answer = .some(answer)
-        return answer
+        guard let pw = source.respond(rwflag, size) else { return -1 }
+        let n = min(pw.count, Int(size))
+        pw.withUnsafeBytes { UnsafeMutableRawPointer(buf).copyMemory(from: $0.baseAddress!, byteCount: n) }
+        return Int32(n)
     }
-}
-
-private func passwordCallback(_ buf: UnsafeMutablePointer<CChar>?, _ size: Int32, _ rwflag: Int32,
-                              _ userdata: UnsafeMutableRawPointer?) -> Int32 {
-    guard let buf, let pw = PasswordPrompt.answer(userdata, rwflag, size) else { return -1 }
-    let n = min(pw.count, Int(size))
-    pw.withUnsafeBytes { UnsafeMutableRawPointer(buf).copyMemory(from: $0.baseAddress!, byteCount: n) }
-    return Int32(n)
 }

@@ -21,6 +21,15 @@
 //                           client_once post_handshake`
 //   ca_names                list of RFC 2253 DNs: the client CA list (a server's
 //                           own, or the one a client received)
+//   ocsp_status             client with -ocsp request|require: the stapled OCSP
+//                           response says good, revoked or unknown; none (none
+//                           stapled, or not asked for); invalid (it does not
+//                           verify, is not about this certificate, or is out of date)
+//   ocsp_this_update,
+//   ocsp_next_update,
+//   ocsp_revocation_time    the response's times (ASN1_GENERALIZEDTIME_print text)
+//   ocsp_revocation_reason  CRL reason of a revoked certificate (`keyCompromise`)
+//   ocsp_error              why the status is not good, empty when it is
 //
 // Formats of tls::connection:
 //   state                   SSL_state_string_long (`SSL negotiation finished successfully`)
@@ -34,6 +43,8 @@
 //   is_server               0/1
 //   compression, expansion  compression method name, `none` without one
 //   caList                  as ca_names
+//   sni_served              server: the -sni pattern whose certificate was
+//                           served (`*.example.com`), empty for the main one
 //   cipher                  OpenSSL's cipher name
 //   standard_name           RFC name (`TLS_AES_256_GCM_SHA384`)
 //   bits, algorithm_bits    bits processed by the cipher algorithm
@@ -61,9 +72,9 @@ enum SessionInfo {
     /// tls::status: the session part for `ssl` (SSL*) followed by the certificate part of the peer's
     /// certificate (or our own when local is true). The caller returns an empty list before the
     /// handshake completes, so assume it is complete.
-    static func status(_ ssl: OpaquePointer, local: Bool) -> TclObj {
+    static func status(_ ssl: OpaquePointer, local: Bool, ocsp: OcspResult = OcspResult()) -> TclObj {
         var dict = TclDict()
-        StatusKeys.emit(StatusKeys.session, from: statusValues(ssl, local: local), into: &dict)
+        StatusKeys.emit(StatusKeys.session, from: statusValues(ssl, local: local).merging(ocsp.values) { $1 }, into: &dict)
         var certificate: [String: StatusValue] = [:]
         if local {
             if let cert = SSL_get_certificate(ssl) { certificate = CertificateInfo.values(cert) }
@@ -76,9 +87,11 @@ enum SessionInfo {
     }
 
     /// tls::connection: state, cipher and session groups for `ssl`.
-    static func connection(_ ssl: OpaquePointer) -> TclObj {
+    static func connection(_ ssl: OpaquePointer, servedHost: String = "") -> TclObj {
+        var values = connectionValues(ssl)
+        values["sni_served"] = .text(servedHost)
         var dict = TclDict()
-        StatusKeys.emit(StatusKeys.connection, from: connectionValues(ssl), into: &dict)
+        StatusKeys.emit(StatusKeys.connection, from: values, into: &dict)
         return dict.object
     }
 
@@ -183,6 +196,13 @@ enum SessionInfo {
             if let md = SSL_CIPHER_get_handshake_digest(cipher) {
                 v["handshake_digest"] = .text(CertificateInfo.nidName(EVP_MD_get_type(md)))
             }
+        }
+        // The key-exchange group (0 before a key exchange, or none in it).
+        // OpenSSL 3.0 reads it from the session: without one (before the
+        // handshake, or after a failed one) asking would dereference NULL.
+        if SSL_get_session(ssl) != nil {
+            let group = tls_SSL_get_negotiated_group(ssl)
+            if group != 0, let name = SSL_group_to_name(ssl, group) { v["group"] = .text(String(cString: name)) }
         }
 
         // Session

@@ -15,6 +15,7 @@ enum StatusKeys {
         "authorityKeyIdentifier", "subjectKeyIdentifier", "subjectAltName", "ocsp",
         "certificate", "signatureAlgorithm", "signatureValue", "signatureDigest",
         "publicKeyAlgorithm", "publicKey", "bits", "self_signed", "sha1_hash", "sha256_hash",
+        "pinnedpubkey",
     ]
 
     /// The session part of `tls::status`, which precedes the certificate part.
@@ -22,6 +23,12 @@ enum StatusKeys {
         "alpn", "cipher", "peername", "protocol", "sbits", "signatureHashAlgorithm",
         "signature_type", "signatureType", "verification", "verifyResult",
         "verifyDepth", "verifyMode", "ca_names",
+    ] + ocsp
+
+    /// The verdict on the peer's stapled OCSP response (-ocsp; OcspResult).
+    static let ocsp: [String] = [
+        "ocsp_status", "ocsp_this_update", "ocsp_next_update", "ocsp_revocation_time",
+        "ocsp_revocation_reason", "ocsp_error",
     ]
 
     /// `tls::connection`: the state group, the cipher group, the session group.
@@ -32,11 +39,12 @@ enum StatusKeys {
     static let connectionState: [String] = [
         "state", "servername", "protocol", "renegotiation", "renegotiation_allowed",
         "securitylevel", "security_level", "session_reused", "is_server", "compression",
-        "expansion", "caList",
+        "expansion", "caList", "sni_served",
     ]
     static let connectionCipher: [String] = [
         "cipher", "standard_name", "bits", "algorithm_bits", "secret_bits", "min_version",
         "id", "cipher_id", "cipher_is_aead", "description", "handshake_digest",
+        "group",
     ]
     static let connectionSession: [String] = [
         "alpn", "resumable", "start_time", "timeout", "lifetime", "session_id",

@@ -15,11 +15,13 @@ struct TrustConfig: Hashable {
     var caStore: String?
     var crlFile: FileStamp?
     var crlDir: FileStamp?
+    /// -cadata: PEM text of CA certificates and CRLs.
+    var caData: [UInt8]?
 
     init(_ o: TlsOptions) {
         // The system bundle is loaded when no CA option is given, unless
         // nothing will be verified: parsing it takes longer than a handshake.
-        if o.caFile == nil && o.caDir == nil && o.caStore == nil && o.effectiveRequest {
+        if o.caFile == nil && o.caDir == nil && o.caStore == nil && o.caData == nil && o.effectiveRequest {
             defaultPaths = [Environment.get("SSL_CERT_FILE"), Environment.get("SSL_CERT_DIR")]
         }
         caFile = o.caFile.map(FileStamp.init)
@@ -27,6 +29,7 @@ struct TrustConfig: Hashable {
         caStore = o.caStore
         crlFile = o.crlFile.map(FileStamp.init)
         crlDir = o.crlDir.map(FileStamp.init)
+        caData = o.caData
     }
 }
 
@@ -55,26 +58,38 @@ final class TrustStore {
             SSLErrors.clear()
         }
         if let f = c.caFile {
-            try f.requireReadable()
+            try f.requireReadable(option: "-cafile", directory: false, sibling: "-cadir")
             guard X509_STORE_load_file(store, f.path) == 1 else { throw SSLErrors.error("error loading CA file \"\(f.path)\"") }
         }
         if let d = c.caDir {
-            try d.requireReadable()
+            try d.requireReadable(option: "-cadir", directory: true, sibling: "-cafile")
             guard X509_STORE_load_path(store, d.path) == 1 else { throw SSLErrors.error("error loading CA directory \"\(d.path)\"") }
         }
         if let s = c.caStore {
             guard X509_STORE_load_store(store, s) == 1 else { throw SSLErrors.error("error loading CA store \"\(s)\"") }
         }
+        if let pem = c.caData {
+            guard let bundle = PEMBundle(pem), !(bundle.certificates.isEmpty && bundle.crls.isEmpty) else {
+                throw SSLErrors.error("error loading CA certificates from -cadata: no certificate or CRL in the PEM text")
+            }
+            for ca in bundle.certificates where X509_STORE_add_cert(store, ca) != 1 {
+                throw SSLErrors.error("error using a CA certificate of -cadata")
+            }
+            for crl in bundle.crls where X509_STORE_add_crl(store, crl) != 1 {
+                throw SSLErrors.error("error using a CRL of -cadata")
+            }
+            if !bundle.crls.isEmpty { _ = X509_STORE_set_flags(store, UInt(X509_V_FLAG_CRL_CHECK)) }
+        }
         if c.crlFile != nil || c.crlDir != nil {
             if let f = c.crlFile {
-                try f.requireReadable()
+                try f.requireReadable(option: "-crlfile", directory: false, sibling: "-crldir")
                 guard let lookup = X509_STORE_add_lookup(store, X509_LOOKUP_file()),
                       X509_load_crl_file(lookup, f.path, X509_FILETYPE_PEM) > 0 else {
                     throw SSLErrors.error("error loading CRL file \"\(f.path)\"")
                 }
             }
             if let d = c.crlDir {
-                try d.requireReadable()
+                try d.requireReadable(option: "-crldir", directory: true, sibling: "-crlfile")
                 guard X509_STORE_load_path(store, d.path) == 1 else { throw SSLErrors.error("error loading CRL directory \"\(d.path)\"") }
             }
             _ = X509_STORE_set_flags(store, UInt(X509_V_FLAG_CRL_CHECK))

@@ -33,7 +33,7 @@ final class CertificateInfoTests: XCTestCase {
         }
         XCTAssertTrue(Set(StatusKeys.session).isDisjoint(with: StatusKeys.certificate))
         XCTAssertEqual(StatusKeys.certificate.count, 26)
-        XCTAssertEqual(StatusKeys.session.count, 13)
+        XCTAssertEqual(StatusKeys.session.count, 13 + StatusKeys.ocsp.count)
         for (a, b) in StatusKeys.aliases {
             let inStatus = StatusKeys.session.contains(a) && StatusKeys.session.contains(b)
             let inConnection = StatusKeys.connection.contains(a) && StatusKeys.connection.contains(b)

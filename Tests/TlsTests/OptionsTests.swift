@@ -24,6 +24,9 @@ final class OptionsTests: TclTestCase {
         let hex = "[binary decode hex 308200ff7f]"
         var c: [String: (value: String, check: (TlsOptions) -> Bool)] = [
             "-alpn": ("{h2 http/1.1}", { $0.alpn == ["h2", "http/1.1"] }),
+            "-groups": ("X25519:P-256", { $0.groups == "X25519:P-256" }),
+            "-pinnedpubkey": ("sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", { $0.pinnedPublicKeys?.pins == ["sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="] }),
+            "-cadata": ("{-----BEGIN CERTIFICATE-----}", { $0.caData == Array("-----BEGIN CERTIFICATE-----".utf8) }),
             "-cadir": ("{/etc/ssl/my certs}", { $0.caDir == "/etc/ssl/my certs" }),
             "-cafile": ("ca.pem", { $0.caFile == "ca.pem" }),
             "-castore": ("org.openssl.winstore://", { $0.caStore == "org.openssl.winstore://" }),
@@ -39,6 +42,8 @@ final class OptionsTests: TclTestCase {
             "-keyfile": ("server.key", { $0.keyFile == "server.key" }),
             "-model": ("sock42", { $0.model == "sock42" }),
             "-nodelay": ("off", { $0.nodelay == false }),
+            "-ocsp": ("require", { $0.ocsp == .require }),
+            "-ocspresponse": ("server.ocsp", { $0.ocspResponse == "server.ocsp" }),
             "-password": ("{::my password}", { self.script($0.password) == "::my password" }),
             "-post_handshake": ("yes", { $0.postHandshake == true }),
             "-request": ("false", { $0.request == false }),
@@ -48,6 +53,12 @@ final class OptionsTests: TclTestCase {
             "-server": ("true", { $0.server }),
             "-servername": ("example.org", { $0.serverName == "example.org" }),
             "-session_id": (hex, { $0.sessionId == bytes }),
+            "-sni": ("{*.example.com {-certfile w.pem -alpn h2} WWW.example.com. {-certfile x.pem -keyfile x.key}}", {
+                $0.sni.map(\.pattern) == ["*.example.com", "www.example.com"]
+                    && $0.sni[0].overrides.certFile == "w.pem" && $0.sni[0].overrides.alpn == ["h2"]
+                    && $0.sni[1].overrides.keyFile == "x.key"
+            }),
+            "-ticketkeys": ("ticket.keys", { $0.ticketKeys == "ticket.keys" }),
             "-validatecommand": ("{::my validate}", { self.script($0.validateCommand) == "::my validate" }),
             "-vcmd": ("{::my vcmd}", { self.script($0.validateCommand) == "::my vcmd" }),
         ]

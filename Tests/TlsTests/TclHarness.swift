@@ -4,22 +4,13 @@
 // package loaded (`load {} Tls`) before any helper runs.
 import XCTest
 import CTcl
+import TclEmbedding
 @testable import Tls
 
 enum TclHarness {
     /// One interpreter for the whole test process, created on first use; XCTest
     /// runs the tests on one thread, the thread a Tcl interpreter belongs to.
-    static let interp: TclInterp = {
-        Tcl_FindExecutable(nil)
-        let interp = Tcl_CreateInterp()!
-        // Closures rather than the exported functions themselves, so this file
-        // does not emit a second definition of the @_cdecl symbols.
-        Tcl_StaticPackage(nil, "Tls", { Tls_Init($0) }, { Tls_SafeInit($0) })
-        guard Tcl_EvalEx(interp, "load {} Tls", -1, 0) == TCL_OK else {
-            fatalError("load {} Tls: \(String(cString: Tcl_GetStringResult(interp)))")
-        }
-        return interp
-    }()
+    static let interp: TclInterp = EmbeddedTcl.interpreterWithPackage()
 
     /// Objects the tests made, each holding one reference until `releaseAll`
     /// (each test class calls it in tearDown). Tests can pass them around

@@ -5,12 +5,20 @@
 # Nothing here may hang a test file: every wait takes a timeout (default
 # $tlstest::timeout ms), every spawned process runs under coreutils `timeout`,
 # and a watchdog process kills the whole test file if it overruns.
+
+# Our build first on auto_path before ANY package search (even tcltest's): the
+# first search reads every pkgIndex.tcl on auto_path and registers the tls it
+# finds there, so an installed copy of the same version (make install puts one
+# in Tcl's own library) would be the one loaded if build/ came later.
+namespace eval tlstest {
+    variable here [file dirname [file normalize [info script]]]
+    variable build [expr {[info exists ::env(TLS_BUILD_DIR)] ? [file normalize $::env(TLS_BUILD_DIR)]
+                         : [file normalize [file join $here .. .. build]]}]
+}
+set auto_path [linsert $auto_path 0 $tlstest::build]
 package require tcltest 2.5
 
 namespace eval tlstest {
-    variable here [file dirname [file normalize [info script]]]
-    variable build [expr {[info exists ::env(TLS_BUILD_DIR)] ? $::env(TLS_BUILD_DIR)
-                         : [file normalize [file join $here .. .. build]]}]
     variable pkidir [expr {[info exists ::env(TLS_TEST_PKI)] ? $::env(TLS_TEST_PKI)
                           : [file join $here pki]}]
     variable peerdir [file join $here peers]
@@ -34,12 +42,37 @@ namespace eval tlstest {
     variable counter 0
 }
 
-# Our build first on auto_path, and exactly our version: a system tcl-tls
-# (Debian's 1.7) must never be the one under test.
-set auto_path [linsert $auto_path 0 $tlstest::build]
+# The option names, written out rather than read from the package: what
+# tls::import accepts, and what tls::socket accepts, in the order their `bad
+# option` messages list them. The one place to update when an option is added
+# (load.test checks the package against it; compat.test builds the expected
+# messages from it).
+namespace eval tlstest {
+    variable importOptionNames [list {*}{-alpn -cadir -cafile -castore -cert -certfile -cipher -ciphersuites
+        -command -crldir -crlfile -dhparams -handshaketimeout -key -keyfile -model -nodelay -ocsp
+        -ocspresponse -password -post_handshake -request -require -securitylevel -security_level
+        -server -servername -session_id -sni -ssl2 -ssl3 -tls1 -tls1.1 -tls1.2 -tls1.3 -ticketkeys
+        -validatecommand -vcmd}]
+    # (-server is listed once, among tls::socket's own.)
+    variable socketOptionNames [concat {-async -myaddr -myport -reuseaddr -reuseport -autoservername -server} \
+        [lsearch -all -inline -not -exact $importOptionNames -server]]
+}
+
+# Exactly our version, from our build: a system TclTLS (Debian's 1.7, a 2.0.1)
+# or an installed 2.1.0 must never be the one under test.
 package require -exact tls 2.1.0
-if {![string match "$tlstest::build/*" [lindex [package ifneeded tls 2.1.0] end]]} {
-    error "tls 2.1.0 was not loaded from $tlstest::build: [package ifneeded tls 2.1.0]"
+proc tlstest::loadedFrom {} {
+    foreach entry [info loaded] {
+        if {[string equal -nocase [lindex $entry 1] tls]} {
+            return [lindex $entry 0]
+        }
+    }
+    return ""
+}
+if {![string match "$tlstest::build/*" [lindex [package ifneeded tls 2.1.0] end]]
+    || ![string match "$tlstest::build/*" [tlstest::loadedFrom]]} {
+    error "tls 2.1.0 was not loaded from $tlstest::build: [package ifneeded tls 2.1.0];\
+           library [tlstest::loadedFrom]"
 }
 
 # ---------------------------------------------------------------------------
@@ -175,6 +208,21 @@ proc tlstest::writeFile {path data {translation binary}} {
     puts -nonewline $f $data
     close $f
     return $path
+}
+
+# A new certificate for tests that need more than the PKI's own: an EC P-256
+# key and a certificate signed by the test CA, with the subject CN and the
+# subjectAltName given (e.g. "DNS:www.example.com"), made in the temporary
+# directory with the openssl command line. Returns {certfile keyfile}.
+proc tlstest::issue {cn san} {
+    set base [tmpfile cert]
+    exec openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+        -keyout $base.key -subj "/CN=$cn" -out $base.csr 2>@1
+    writeFile $base.ext "subjectAltName=$san\nextendedKeyUsage=serverAuth\n" lf
+    exec openssl x509 -req -in $base.csr -CA [pki ca.pem] -CAkey [pki ca.key] \
+        -set_serial 0x[format %x [expr {int(rand() * 2**31)}]][format %08x [incr ::tlstest::counter]] \
+        -days 30 -extfile $base.ext -out $base.pem 2>@1
+    return [list $base.pem $base.key]
 }
 
 # ---------------------------------------------------------------------------

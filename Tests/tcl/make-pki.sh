@@ -18,6 +18,12 @@
 #   cadir/                        ca.pem under its hashed name
 #   bundle.pem                    the system CA bundle plus ca.pem
 #   dh.pem                        DH parameters (ffdhe2048)
+#   ec.pem ec.key                 CN=localhost (as server.pem), P-256 key
+#   ed25519.pem ed25519.key       CN=localhost (as server.pem), Ed25519 key
+#   ec-key.der ed25519-key.der    those keys, PKCS#8 DER
+#   inter.pem inter.key           intermediate CA "tls-test Intermediate CA"
+#   leaf.pem leaf.key             CN=localhost, issued by the intermediate
+#   chain.pem                     leaf.pem then inter.pem
 #   ca/                           the throwaway CA's configuration and database
 set -eu
 
@@ -28,13 +34,16 @@ fi
 OPENSSL=${OPENSSL:-openssl}
 mkdir -p "$1"
 DIR=$(cd "$1" && pwd)
-[ -f "$DIR/.complete" ] && exit 0
+# The generation of the PKI's contents: a DIR completed by an older script
+# (fewer files) is made again.
+GENERATION="pki-generation 2"
+[ -f "$DIR/.complete" ] && grep -qx "$GENERATION" "$DIR/.complete" && exit 0
 
 # One generator at a time; the others wait (bounded) for its .complete.
 lock="$DIR/.lock"
 if ! mkdir "$lock" 2>/dev/null; then
     waited=0
-    while [ ! -f "$DIR/.complete" ]; do
+    while ! grep -qsx "$GENERATION" "$DIR/.complete"; do
         if [ $waited -ge 120 ]; then
             echo "$0: gave up waiting for $lock (remove it if no generator runs)" >&2
             exit 1
@@ -137,6 +146,12 @@ subjectKeyIdentifier   = hash
 
 [ crl ]
 authorityKeyIdentifier = keyid:always
+
+[ intermediate_ca ]
+basicConstraints       = critical, CA:TRUE, pathlen:0
+keyUsage               = critical, keyCertSign, cRLSign
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
 EOF
 CNF=ca/openssl.cnf
 
@@ -204,8 +219,29 @@ cat ca.pem >> bundle.pem
 
 quiet "$OPENSSL" genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048 -out dh.pem
 
+# Other key types, the same name and extensions as server.pem.
+quiet "$OPENSSL" genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec.key
+quiet "$OPENSSL" genpkey -algorithm ED25519 -out ed25519.key
+chmod 600 ec.key ed25519.key
+sign ec "/CN=localhost" server -days 3650
+sign ed25519 "/CN=localhost" server -days 3650
+quiet "$OPENSSL" pkey -in ec.key -outform DER -out ec-key.der
+quiet "$OPENSSL" pkey -in ed25519.key -outform DER -out ed25519-key.der
+chmod 600 ec-key.der ed25519-key.der
+
+# A chain: an intermediate CA under the root, and a leaf it issues.
+quiet "$OPENSSL" genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out inter.key
+quiet "$OPENSSL" genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out leaf.key
+chmod 600 inter.key leaf.key
+sign inter "/CN=tls-test Intermediate CA" intermediate_ca -days 3650
+quiet "$OPENSSL" req -new -config "$CNF" -key leaf.key -subj "/CN=localhost" -out ca/leaf.csr
+quiet "$OPENSSL" x509 -req -in ca/leaf.csr -CA inter.pem -CAkey inter.key -CAcreateserial \
+    -CAserial ca/inter.srl -days 3650 -sha256 -extfile "$CNF" -extensions server -out leaf.pem
+cat leaf.pem inter.pem > chain.pem
+
 # Sanity: every leaf but the self-signed, expired and revoked ones verifies.
-quiet "$OPENSSL" verify -CAfile ca.pem server.pem client.pem wronghost.pem revoked.pem
+quiet "$OPENSSL" verify -CAfile ca.pem server.pem client.pem wronghost.pem revoked.pem ec.pem ed25519.pem inter.pem
+quiet "$OPENSSL" verify -CAfile ca.pem -untrusted inter.pem leaf.pem
 rm -f ca/*.csr
 
-date > .complete
+{ date; echo "$GENERATION"; } > .complete
