@@ -367,8 +367,10 @@ final class TlsChannel {
         }
     }
 
+    /// Tcl sets the mode of every channel of the stack, ours first, then
+    /// the one below (each an fcntl pair on a socket): ours only notes it.
     func setBlocking(_ mode: Int32) -> Int32 {
         blocking = mode == TCL_MODE_BLOCKING
-        return ParentChannel.setBlocking(parent, mode)
+        return 0
     }
 }
