@@ -38,6 +38,9 @@ final class Connection {
     private let ocspMode: OcspMode
     private(set) var ocsp = OcspResult()
     private var ocspRejected = false
+    /// -pinnedpubkey, and why the peer's key failed it.
+    private let pins: PublicKeyPins?
+    private var pinMismatch: String?
 
     enum Progress {
         case done
@@ -63,15 +66,24 @@ final class Connection {
         self.expectedHost = !o.server && o.effectiveRequest ? o.serverName : nil
         self.transport = transport
         self.ocspMode = o.server ? .none : o.ocsp
+        self.pins = o.pinnedPublicKeys
         let bio = ChannelBIO.make(transport)
         SSL_set_bio(ssl, bio, bio)
         SSL_set_read_ahead(ssl, 1)
 
         var mode: Int32 = SSL_VERIFY_NONE
         if o.effectiveRequest {
-            mode = SSL_VERIFY_PEER
-            if o.server && o.effectiveRequire { mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT }
+            // The flags TclTLS sets (tls::status shows them in verifyMode); a
+            // client ignores FAIL_IF_NO_PEER_CERT and CLIENT_ONCE.
+            mode = SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE
+            if o.effectiveRequire { mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT }
             if o.postHandshake == true { mode |= SSL_VERIFY_POST_HANDSHAKE }
+        }
+        // Pinning looks at the peer's certificate even when nothing else is
+        // verified (-require 0 -request 0); a server then needs one.
+        if pins != nil {
+            mode |= SSL_VERIFY_PEER
+            if o.server { mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT }
         }
         SSL_set_verify(ssl, mode, HandshakeCallbacks.verify)
 
@@ -160,6 +172,12 @@ final class Connection {
         transport.resetError()
         let r = SSL_do_handshake(ssl)
         if r == 1 {
+            // A resumed session skipped verification: its key is checked here.
+            if let pins, let why = pins.mismatch(SSL_get0_peer_certificate(ssl)) {
+                let message = "handshake failed: " + why
+                state = .failed(message)
+                return .failed(message)
+            }
             state = .established
             return .done
         }
@@ -180,6 +198,14 @@ final class Connection {
         }
     }
 
+    /// -pinnedpubkey's verdict on the peer's own certificate (verification
+    /// depth 0): false, remembering why, when its key is not pinned.
+    func acceptsPinned(_ cert: OpaquePointer?) -> Bool {
+        guard let pins else { return true }
+        pinMismatch = pins.mismatch(cert)
+        return pinMismatch == nil
+    }
+
     /// The handshake ran out of time: it fails with `message`, and OpenSSL's
     /// buffers for it are given back now, not when the script closes.
     func abandonHandshake(_ message: String) {
@@ -194,6 +220,10 @@ final class Connection {
         if ocspRejected {
             SSLErrors.clear()
             return ocsp.error
+        }
+        if let pinMismatch {
+            SSLErrors.clear()
+            return "certificate verify failed due to \"\(pinMismatch)\""
         }
         let errno = transport.lastErrno
         guard let reason = SSLErrors.reason() else {

@@ -22,6 +22,8 @@ struct ContextConfig: Hashable {
     var privateKey: PrivateKey.Source?
     var cipher: String?
     var cipherSuites: String?
+    /// -groups: key-exchange groups (OpenSSL's list syntax).
+    var groups: String?
     var securityLevel: Int?
     /// -dhparams (server); nil: OpenSSL's automatic DH.
     var dhParams: FileStamp?
@@ -49,6 +51,7 @@ struct ContextConfig: Hashable {
         privateKey = try key.map { try PrivateKey.resolve($0, interp: interp, script: o.password?.obj) }
         cipher = o.cipher
         cipherSuites = o.cipherSuites
+        groups = o.groups
         securityLevel = o.securityLevel
         dhParams = o.server ? o.dhParams.map(FileStamp.init) : nil
         postHandshake = o.postHandshake == true

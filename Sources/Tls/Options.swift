@@ -14,6 +14,10 @@ struct TlsOptions {
     var caDir: String?
     var caStore: String?
     var caData: [UInt8]?
+    /// -pinnedpubkey: the peer's key must be one of these.
+    var pinnedPublicKeys: PublicKeyPins?
+    /// -groups: key-exchange groups, OpenSSL's list syntax.
+    var groups: String?
     var crlFile: String?
     var crlDir: String?
     var request: Bool?
@@ -128,6 +132,7 @@ extension TlsOptions {
         OptionSpec(name: "-crldir", argument: "dir", summary: "directory of CRLs (hashed names) checked during verification", namesFile: true, apply: path { $0.crlDir = $1 }),
         OptionSpec(name: "-crlfile", argument: "file", summary: "PEM file of CRLs checked during verification", namesFile: true, apply: path { $0.crlFile = $1 }),
         OptionSpec(name: "-dhparams", argument: "file", summary: "DH parameters file (server); default: automatic", namesFile: true, apply: path { $0.dhParams = $1 }),
+        OptionSpec(name: "-groups", argument: "list", summary: "key-exchange groups to offer or accept, e.g. X25519:P-256", apply: path { $0.groups = $1 }),
         OptionSpec(name: "-handshaketimeout", argument: "ms", summary: "fail a handshake not done in time; 0: never (default: server 30000, client 0)") { o, interp, v in
             let n = try TclObjects.toInt(interp, v)
             guard n >= 0 else { throw TclError("bad -handshaketimeout \"\(n)\": must be a number of milliseconds, 0 or more") }
@@ -146,6 +151,10 @@ extension TlsOptions {
         },
         OptionSpec(name: "-ocspresponse", argument: "file", summary: "DER OCSP response to staple (server); read again when the file changes", namesFile: true, apply: path { $0.ocspResponse = $1 }),
         OptionSpec(name: "-password", argument: "script", summary: "called as `script password rwflag size` for an encrypted key", apply: script { $0.password = $1 }),
+        OptionSpec(name: "-pinnedpubkey", argument: "pins", summary: "the peer's public key must be one of these: sha256//BASE64 items separated by ; (curl's syntax)") { o, _, v in
+            let text = TclObjects.toString(v)
+            o.pinnedPublicKeys = text.isEmpty ? nil : try PublicKeyPins(parsing: text)
+        },
         OptionSpec(name: "-post_handshake", argument: "bool", summary: "allow TLS 1.3 post-handshake authentication", apply: bool { $0.postHandshake = $1 }),
         OptionSpec(name: "-request", argument: "bool", summary: "ask for the peer's certificate (default: client yes, server no)", apply: bool { $0.request = $1 }),
         OptionSpec(name: "-require", argument: "bool", summary: "insist on a valid peer certificate (default: client yes, server no)", apply: bool { $0.require = $1 }),
