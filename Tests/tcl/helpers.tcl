@@ -48,11 +48,11 @@ namespace eval tlstest {
 # (load.test checks the package against it; compat.test builds the expected
 # messages from it).
 namespace eval tlstest {
-    variable importOptionNames [list {*}{-alpn -cadir -cafile -castore -cert -certfile -cipher -ciphersuites
-        -command -crldir -crlfile -dhparams -handshaketimeout -key -keyfile -model -nodelay -ocsp
-        -ocspresponse -password -post_handshake -request -require -securitylevel -security_level
-        -server -servername -session_id -sni -ssl2 -ssl3 -tls1 -tls1.1 -tls1.2 -tls1.3 -ticketkeys
-        -validatecommand -vcmd}]
+    variable importOptionNames [list {*}{-alpn -cadata -cadir -cafile -castore -cert -certfile -cipher
+        -ciphersuites -command -crldir -crlfile -dhparams -groups -handshaketimeout -key -keyfile -model
+        -nodelay -ocsp -ocspresponse -password -pinnedpubkey -post_handshake -request -require
+        -securitylevel -security_level -server -servername -session_id -sni -ssl2 -ssl3 -tls1 -tls1.1
+        -tls1.2 -tls1.3 -ticketkeys -validatecommand -vcmd}]
     # (-server is listed once, among tls::socket's own.)
     variable socketOptionNames [concat {-async -myaddr -myport -reuseaddr -reuseport -autoservername -server} \
         [lsearch -all -inline -not -exact $importOptionNames -server]]
