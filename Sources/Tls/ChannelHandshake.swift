@@ -54,7 +54,7 @@ extension TlsChannel {
             case .done: return true
             case .failed(let message):
                 told.insert(.handshakeRaised)
-                throw TclError(message, errorCode: ["TLS", "HANDSHAKE", message])
+                throw TclError(message, errorCode: ["TLS", "HANDSHAKE", "FAILED"])
             case .wouldBlock:
                 if isClosed { throw TclError("channel closed during handshake") }
                 if !blocking { return false }

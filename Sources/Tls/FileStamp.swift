@@ -24,8 +24,7 @@ struct FileStamp: Hashable {
 
     /// The file's bytes, or Tcl's usual error.
     func contents() throws -> [UInt8] {
-        try requireReadable()
-        guard let f = fopen(path, "rb") else { try FileStamp.requireReadable(path); return [] }
+        guard let f = fopen(path, "rb") else { throw FileStamp.openError(path) }
         defer { fclose(f) }
         var data: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16384)
@@ -38,10 +37,13 @@ struct FileStamp: Hashable {
     }
 
     static func requireReadable(_ path: String) throws {
-        if access(path, R_OK) != 0 {
-            let reason = String(cString: strerror(errno)).lowercased()
-            throw TclError("couldn't open \"\(path)\": \(reason)", errorCode: ["POSIX", "ENOENT", reason])
-        }
+        if access(path, R_OK) != 0 { throw openError(path) }
+    }
+
+    /// Tcl's wording, for errno.
+    private static func openError(_ path: String) -> TclError {
+        let reason = String(cString: strerror(errno)).lowercased()
+        return TclError("couldn't open \"\(path)\": \(reason)", errorCode: ["POSIX", "ENOENT", reason])
     }
 
     /// Like requireReadable, and the path must be a directory (`directory`)

@@ -1,5 +1,5 @@
-// `close $chan write` (Tcl 8.6 refuses half-close on stacked channels, so
-// tls.tcl routes it here through tls::HalfClose): once the handshake is done
+// `close $chan write` (Tcl 8.6 and 9 refuse half-close on stacked channels, so
+// CloseCommand.swift routes it here): once the handshake is done
 // and Tcl's output is flushed, send close_notify and shut the channel below
 // for writing. A non-blocking channel finishes this from the event loop: the
 // stage is `.halfClosing` until then, and each chance to finish is a

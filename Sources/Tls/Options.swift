@@ -151,7 +151,7 @@ extension TlsOptions {
         },
         OptionSpec(name: "-ocspresponse", argument: "file", summary: "DER OCSP response to staple (server); read again when the file changes", namesFile: true, apply: path { $0.ocspResponse = $1 }),
         OptionSpec(name: "-password", argument: "script", summary: "called as `script password rwflag size` for an encrypted key", apply: script { $0.password = $1 }),
-        OptionSpec(name: "-pinnedpubkey", argument: "sha256//base64;...", summary: "the peer's public key must have one of these SHA-256 hashes (curl's syntax)") { o, _, v in
+        OptionSpec(name: "-pinnedpubkey", argument: "pins", summary: "the peer's public key must be one of these: sha256//BASE64 items separated by ; (curl's syntax)") { o, _, v in
             let text = TclObjects.toString(v)
             o.pinnedPublicKeys = text.isEmpty ? nil : try PublicKeyPins(parsing: text)
         },

@@ -101,7 +101,7 @@ final class TlsChannel {
         }
         let context: SSLContext
         if let model = options.model {
-            context = try find(interp, model).connection.context
+            context = try find(interp, model, for: "IMPORT").connection.context
         } else {
             context = try ContextCache.context(for: options, interp: interp)
         }
@@ -131,13 +131,15 @@ final class TlsChannel {
         return chanName
     }
 
-    /// The TLS channel on top of the stack named `chanName`, or an error.
-    static func find(_ interp: TclInterp, _ chanName: String) throws -> TlsChannel {
+    /// The TLS channel on top of the stack named `chanName`, or an error whose
+    /// errorCode names the command, as TclTLS 2.0's: `TLS STATUS CHANNEL INVALID`.
+    static func find(_ interp: TclInterp, _ chanName: String, for command: String) throws -> TlsChannel {
         guard let bottom = tcl.pointee.tcl_GetChannel!(interp, chanName, nil) else { throw TclError.fromInterp }
         let top = tcl.pointee.tcl_GetTopChannel!(bottom)!
         guard tcl.pointee.tcl_GetChannelType!(top) == UnsafePointer(TlsChannelType.pointer),
               let data = tcl.pointee.tcl_GetChannelInstanceData!(top) else {
-            throw TclError("bad channel \"\(chanName)\": not a TLS channel")
+            throw TclError("bad channel \"\(chanName)\": not a TLS channel",
+                           errorCode: ["TLS", command, "CHANNEL", "INVALID"])
         }
         return Unmanaged<TlsChannel>.fromOpaque(data).takeUnretainedValue()
     }
@@ -146,9 +148,10 @@ final class TlsChannel {
     static func unstack(_ interp: TclInterp, _ chanName: String) throws {
         if let bottom = tcl.pointee.tcl_GetChannel!(interp, chanName, nil),
            tcl.pointee.tcl_GetTopChannel!(bottom) == bottom {
-            throw TclError("bad channel \"\(chanName)\": not a stacked channel")
+            throw TclError("bad channel \"\(chanName)\": not a stacked channel",
+                           errorCode: ["TLS", "UNIMPORT", "CHANNEL", "INVALID"])
         }
-        let ch = try find(interp, chanName)
+        let ch = try find(interp, chanName, for: "UNIMPORT")
         guard let top = ch.channel, !ch.isClosed else { throw TclError("channel \"\(chanName)\" is closing") }
         try ch.checkUnstackable()
         let before = ch.stage
@@ -364,8 +367,10 @@ final class TlsChannel {
         }
     }
 
+    /// Tcl sets the mode of every channel of the stack, ours first, then
+    /// the one below (each an fcntl pair on a socket): ours only notes it.
     func setBlocking(_ mode: Int32) -> Int32 {
         blocking = mode == TCL_MODE_BLOCKING
-        return ParentChannel.setBlocking(parent, mode)
+        return 0
     }
 }

@@ -24,6 +24,7 @@ final class OptionsTests: TclTestCase {
         let hex = "[binary decode hex 308200ff7f]"
         var c: [String: (value: String, check: (TlsOptions) -> Bool)] = [
             "-alpn": ("{h2 http/1.1}", { $0.alpn == ["h2", "http/1.1"] }),
+            "-handshaketimeout": ("5000", { $0.handshakeTimeout == 5000 }),
             "-groups": ("X25519:P-256", { $0.groups == "X25519:P-256" }),
             "-pinnedpubkey": ("sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", { $0.pinnedPublicKeys?.pins == ["sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="] }),
             "-cadata": ("{-----BEGIN CERTIFICATE-----}", { $0.caData == Array("-----BEGIN CERTIFICATE-----".utf8) }),
