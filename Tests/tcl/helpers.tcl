@@ -284,6 +284,19 @@ proc tlstest::expect {h pattern {ms {}}} {
     while 1 {
         set text [string range $out($h) $pos($h) end]
         set indices [regexp -inline -indices -- $pattern $text]
+        # The output arrives in pieces of any size: a match that reaches the
+        # end of what has arrived may be cut short (`PORT ([0-9]+)` of
+        # "PORT 4" of "PORT 45678", `PLAIN [^\n]*` of "PLAIN " of a line
+        # written in several pieces). Such a match counts only once more
+        # output follows it, the line ends there, the process has ended, or
+        # the wait is over.
+        set left [expr {$deadline - [clock milliseconds]}]
+        if {[llength $indices] && !$done($h) && $left > 0} {
+            set end [lindex $indices 0 1]
+            if {$end == [string length $text] - 1 && [string index $text $end] ne "\n"} {
+                set indices {}
+            }
+        }
         if {[llength $indices]} {
             set result {}
             foreach pair $indices {
@@ -295,7 +308,6 @@ proc tlstest::expect {h pattern {ms {}}} {
         if {$done($h)} {
             return -code error "process ended before printing /$pattern/; its output:\n[Tail $out($h)]"
         }
-        set left [expr {$deadline - [clock milliseconds]}]
         if {$left <= 0} {
             return -code error "timed out after $ms ms waiting for /$pattern/; output so far:\n[Tail $out($h)]"
         }
