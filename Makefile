@@ -37,7 +37,7 @@ LIB9     := build/tls/$(LIBFILE9)
 endif
 RELEASE9 := .build-release9
 
-.PHONY: all test swift-test tcl-test install uninstall clean bench pki
+.PHONY: all test swift-test tcl-test install uninstall clean bench pki compat
 all: build/tls/pkgIndex.tcl build/tls/tls.tcl build/tls/$(LIBFILE) $(LIB9)
 
 build/tls/$(LIBFILE): $(SOURCES)
@@ -95,6 +95,12 @@ install: all
 uninstall:
 	rm -rf $(PKGDIRS)
 	rm -f $(MANPAGE)
+
+# The differential harness: the same scenarios against this package, TclTLS
+# 2.0.1 (built by scripts/tcltls201.sh when its source is there) and Debian's
+# 1.7.22; prints every difference and fails on one not in scripts/compat/intended.txt.
+compat: all
+	TCLSH9=$(TCLSH9) $(TCLSH) scripts/compat/run.tcl -check
 
 bench: all
 	@TCLSH=$(TCLSH) TCLSH9=$(TCLSH9) sh bench/run.sh

@@ -28,7 +28,8 @@ if ship {
 
 // The libFuzzer targets: each calls the library's parsers of untrusted bytes
 // (through @testable import) inside a real Tcl interpreter (libtcl linked here
-// only, as for the Swift tests).
+// only, as for the Swift tests). They link with lld: gold stops with an
+// internal error on libFuzzer's objects.
 let fuzzTargets = ["certificate", "hello", "session", "options"]
 let fuzzSanitize = ["-sanitize=fuzzer,address"]
 var products: [Product] = [.library(name: "tls", type: .dynamic, targets: ["Tls"])]

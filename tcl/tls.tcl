@@ -220,28 +220,8 @@ proc ::tls::Accept {importOptions callback chan host port} {
     uplevel #0 $callback [list $chan $host $port]
 }
 
-# Tcl 8.6's close refuses "close $chan write" on a stacked channel. TLS
-# channels can half-close (close_notify, then shutdown of the socket's write
-# side), so close and chan close route two-argument calls on them to
-# tls::HalfClose; everything else goes to the core command unchanged.
-proc ::tls::WrapClose {} {
-    if {[info commands ::tls::CoreClose] ne ""} {
-        return
-    }
-    rename ::close ::tls::CoreClose
-    proc ::close {args} {
-        if {[llength $args] == 2 && [::tls::HalfClose {*}$args]} {
-            return
-        }
-        if {[llength $args] < 1 || [llength $args] > 2} {
-            return -code error "wrong # args: should be \"close channelId ?direction?\""
-        }
-        tailcall ::tls::CoreClose {*}$args
-    }
-    set map [namespace ensemble configure ::chan -map]
-    namespace ensemble configure ::chan -map [dict replace $map close ::close]
-}
-::tls::WrapClose
+# (Half-close of TLS channels, `close $chan write`, goes through the core
+# close and chan close themselves: see CloseCommand.swift.)
 
 # Writes a message to stderr when tls::debug is at least level.
 proc ::tls::log {level message} {

@@ -30,6 +30,8 @@ static inline uint64_t tls_SSL_OP_NO_TLSv1_3(void) { return SSL_OP_NO_TLSv1_3; }
 static inline int tls_SSL_CTX_set_min_proto_version(SSL_CTX *c, int v) { return (int)SSL_CTX_set_min_proto_version(c, v); }
 static inline int tls_SSL_CTX_set_max_proto_version(SSL_CTX *c, int v) { return (int)SSL_CTX_set_max_proto_version(c, v); }
 static inline int tls_SSL_CTX_get_min_proto_version(SSL_CTX *c) { return (int)SSL_CTX_get_min_proto_version(c); }
+static inline int tls_SSL_get_min_proto_version(SSL *s) { return (int)SSL_get_min_proto_version(s); }
+static inline int tls_SSL_get_max_proto_version(SSL *s) { return (int)SSL_get_max_proto_version(s); }
 static inline long tls_SSL_CTX_set_mode(SSL_CTX *c, long m) { return SSL_CTX_set_mode(c, m); }
 static inline long tls_SSL_set_mode(SSL *s, long m) { return SSL_set_mode(s, m); }
 static inline long tls_SSL_CTX_set_session_cache_mode(SSL_CTX *c, long m) { return SSL_CTX_set_session_cache_mode(c, m); }
@@ -76,6 +78,15 @@ static inline int tls_sk_OPENSSL_STRING_num(const STACK_OF(OPENSSL_STRING) *s) {
 static inline char *tls_sk_OPENSSL_STRING_value(const STACK_OF(OPENSSL_STRING) *s, int i) { return sk_OPENSSL_STRING_value(s, i); }
 static inline int tls_sk_X509_OBJECT_num(const STACK_OF(X509_OBJECT) *s) { return sk_X509_OBJECT_num(s); }
 static inline void tls_OPENSSL_free(void *p) { OPENSSL_free(p); }
+static inline int tls_sk_ASN1_OBJECT_num(const STACK_OF(ASN1_OBJECT) *s) { return sk_ASN1_OBJECT_num(s); }
+static inline ASN1_OBJECT *tls_sk_ASN1_OBJECT_value(const STACK_OF(ASN1_OBJECT) *s, int i) { return sk_ASN1_OBJECT_value(s, i); }
+static inline void tls_EXTENDED_KEY_USAGE_free(void *s) { EXTENDED_KEY_USAGE_free((EXTENDED_KEY_USAGE *)s); }
+static inline int tls_sk_DIST_POINT_num(const CRL_DIST_POINTS *s) { return sk_DIST_POINT_num(s); }
+static inline DIST_POINT *tls_sk_DIST_POINT_value(const CRL_DIST_POINTS *s, int i) { return sk_DIST_POINT_value(s, i); }
+static inline void tls_CRL_DIST_POINTS_free(void *s) { CRL_DIST_POINTS_free((CRL_DIST_POINTS *)s); }
+static inline int tls_sk_ACCESS_DESCRIPTION_num(const AUTHORITY_INFO_ACCESS *s) { return sk_ACCESS_DESCRIPTION_num(s); }
+static inline ACCESS_DESCRIPTION *tls_sk_ACCESS_DESCRIPTION_value(const AUTHORITY_INFO_ACCESS *s, int i) { return sk_ACCESS_DESCRIPTION_value(s, i); }
+static inline void tls_AUTHORITY_INFO_ACCESS_free(void *s) { AUTHORITY_INFO_ACCESS_free((AUTHORITY_INFO_ACCESS *)s); }
 static inline int tls_sk_X509_INFO_num(const STACK_OF(X509_INFO) *s) { return sk_X509_INFO_num(s); }
 static inline X509_INFO *tls_sk_X509_INFO_value(const STACK_OF(X509_INFO) *s, int i) { return sk_X509_INFO_value(s, i); }
 static inline void tls_sk_X509_INFO_pop_free(STACK_OF(X509_INFO) *s) { sk_X509_INFO_pop_free(s, X509_INFO_free); }

@@ -13,9 +13,24 @@ enum Callbacks {
     /// Evaluates `prefix args...`; an error is reported with `bgerror`.
     @discardableResult
     static func invoke(_ interp: TclInterp, _ prefix: TclObj, _ args: [TclObj]) -> Outcome {
+        switch evaluate(interp, prefix, args, reportErrors: true) {
+        case .success(let result): return .ok(result)
+        case .failure(let error): return error.message == nil ? .unavailable : .error
+        }
+    }
+
+    /// Evaluates `prefix args...`; an error is returned (message and
+    /// errorCode) instead of reported. A deleted interpreter fails with
+    /// TclError.fromInterp.
+    static func evaluate(_ interp: TclInterp, _ prefix: TclObj, _ args: [TclObj]) -> Result<String, TclError> {
+        evaluate(interp, prefix, args, reportErrors: false)
+    }
+
+    private static func evaluate(_ interp: TclInterp, _ prefix: TclObj, _ args: [TclObj],
+                                 reportErrors: Bool) -> Result<String, TclError> {
         guard tcl.pointee.tcl_InterpDeleted!(interp) == 0 else {
             for a in args { TclObjects.retain(a); TclObjects.release(a) }
-            return .unavailable
+            return .failure(TclError.fromInterp)
         }
         let command = tcl.pointee.tcl_DuplicateObj!(prefix)!
         TclObjects.retain(command)
@@ -25,12 +40,16 @@ enum Callbacks {
         let saved = tcl.pointee.tcl_SaveInterpState!(interp, TCL_OK)
         let code = tcl.pointee.tcl_EvalObjEx!(interp, command, TCL_EVAL_GLOBAL)
         TclObjects.release(command)
-        let outcome: Outcome
+        let outcome: Result<String, TclError>
         if code == TCL_OK || code == TCL_RETURN {
-            outcome = .ok(TclObjects.toString(tcl.pointee.tcl_GetObjResult!(interp)!))
+            outcome = .success(TclObjects.toString(tcl.pointee.tcl_GetObjResult!(interp)!))
         } else {
-            tcl.pointee.tcl_BackgroundException!(interp, code)
-            outcome = .error
+            let message = TclObjects.toString(tcl.pointee.tcl_GetObjResult!(interp)!)
+            let errorCode = tcl.pointee.tcl_GetVar2Ex!(interp, "::errorCode", nil, TCL_GLOBAL_ONLY)
+            outcome = .failure(TclError(message, errorCode: errorCode.flatMap {
+                try? TclObjects.toList(nil, $0).map(TclObjects.toString)
+            }))
+            if reportErrors { tcl.pointee.tcl_BackgroundException!(interp, code) }
         }
         _ = tcl.pointee.tcl_RestoreInterpState!(interp, saved)
         tcl.pointee.tcl_Release!(UnsafeMutableRawPointer(interp))

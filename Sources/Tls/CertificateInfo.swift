@@ -15,15 +15,13 @@
 //   issuerUniqueID,
 //   subjectUniqueID         lower-case hex, empty when absent
 //   num_extensions          a number
-//   extensions              list of extension long names as `openssl x509 -text`
-//                           shows them (`X509v3 Subject Alternative Name`), the
-//                           dotted OID for unknown ones
+//   extensions              dict: extension long name as `openssl x509 -text`
+//                           shows it (`X509v3 Subject Alternative Name`; the
+//                           dotted OID for unknown ones) -> critical flag 0/1
 //   authorityKeyIdentifier,
 //   subjectKeyIdentifier    lower-case hex of the key identifier
-//   subjectAltName          list of plain values: DNS names, IP addresses
-//                           (`127.0.0.1`, `::1`), e-mail addresses, URIs,
-//                           RFC 2253 directory names, registered OIDs; other
-//                           forms (otherName, X400, EDI party) are omitted
+//   subjectAltName          list of `TYPE:value` (`DNS:localhost`,
+//                           `IP Address:127.0.0.1`), see CertificateExtensions
 //   ocsp                    list of OCSP responder URLs (`openssl x509 -ocsp_uri`)
 //   certificate             PEM (`openssl x509 -outform PEM`)
 //   signatureAlgorithm      long name of the outer signature algorithm
@@ -38,8 +36,11 @@
 //   sha1_hash, sha256_hash  lower-case hex digest of the DER
 //   pinnedpubkey            sha256//BASE64 of the public key (SubjectPublicKeyInfo), as -pinnedpubkey takes it
 //                           (`openssl x509 -noout -fingerprint -sha256` without colons)
+// and the keys TclTLS 2.0.1 and 1.7.22 return beyond the manual, in
+// CertificateExtensions.
 import COpenSSL
 import Glibc
+
 
 enum CertificateInfo {
     /// The certificate part of tls::status for one certificate (X509*), every key always present
@@ -70,12 +71,8 @@ enum CertificateInfo {
 
         let count = X509_get_ext_count(cert)
         v["num_extensions"] = .number(Int(count))
-        v["extensions"] = .list((0..<count).compactMap { i in
-            X509_get_ext(cert, i).map { objectName(X509_EXTENSION_get_object($0)) }
-        })
         v["authorityKeyIdentifier"] = .text(hex(X509_get0_authority_key_id(cert)))
         v["subjectKeyIdentifier"] = .text(hex(X509_get0_subject_key_id(cert)))
-        v["subjectAltName"] = .list(alternativeNames(cert))
         v["ocsp"] = .list(ocspURLs(cert))
         v["certificate"] = .text(memoryBIO { PEM_write_bio_X509($0, cert) })
 
@@ -105,6 +102,7 @@ enum CertificateInfo {
         v["self_signed"] = .flag(X509_self_signed(cert, 0) == 1)
         v["sha1_hash"] = .text(digest(cert, EVP_sha1()))
         v["sha256_hash"] = .text(digest(cert, EVP_sha256()))
+        CertificateExtensions.add(cert, to: &v)
         v["pinnedpubkey"] = .text(PublicKeyPins.pin(of: cert) ?? "")
         return v
     }
@@ -180,7 +178,10 @@ enum CertificateInfo {
         return hex(buf.prefix(Int(length)))
     }
 
-    /// The subjectAltName entries as plain values (see the format notes at the top).
+    /// The subjectAltName entries as plain values (DNS names, IP addresses as
+    /// `127.0.0.1`/`::1`, e-mail addresses, URIs, RFC 2253 directory names,
+    /// registered OIDs): the names a host is checked against, for messages.
+    /// (tls::status gives them in OpenSSL's `TYPE:value` form.)
     static func alternativeNames(_ cert: OpaquePointer) -> [String] {
         guard let names = X509_get_ext_d2i(cert, NID_subject_alt_name, nil, nil) else { return [] }
         let stack = OpaquePointer(names)

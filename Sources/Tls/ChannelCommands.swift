@@ -8,7 +8,7 @@ enum ChannelCommands {
     static func importChannel(_ interp: TclInterp, _ objv: [TclObj]) throws -> TclObj? {
         guard objv.count >= 2 else { throw TclError.wrongArgs(objv, 1, "channel ?options?") }
         let options = try TlsOptions.parse(interp, objv[2...])
-        if let model = options.model { _ = try TlsChannel.find(interp, model) }
+        if let model = options.model { _ = try TlsChannel.find(interp, model, for: "IMPORT") }
         try NoDelay.apply(interp, TclObjects.toString(objv[1]), options)
         let name = try TlsChannel.stack(interp, TclObjects.toString(objv[1]), options)
         return TclObjects.string(name)
@@ -23,7 +23,7 @@ enum ChannelCommands {
         var options = try TlsOptions.parse(interp, objv[1...])
         options.server = true
         if let model = options.model {
-            _ = try TlsChannel.find(interp, model)
+            _ = try TlsChannel.find(interp, model, for: "IMPORT")
         } else {
             _ = try ContextCache.context(for: options, interp: interp)
         }
@@ -34,7 +34,7 @@ enum ChannelCommands {
     /// server names have a session remembered in chan's client context.
     static func sessionCacheCount(_ interp: TclInterp, _ objv: [TclObj]) throws -> TclObj? {
         guard objv.count == 2 else { throw TclError.wrongArgs(objv, 1, "channel") }
-        return TclObjects.int(try TlsChannel.find(interp, TclObjects.toString(objv[1])).connection.context.sessions.count)
+        return TclObjects.int(try TlsChannel.find(interp, TclObjects.toString(objv[1]), for: "SESSIONS").connection.context.sessions.count)
     }
 
     static func unimport(_ interp: TclInterp, _ objv: [TclObj]) throws -> TclObj? {
@@ -45,22 +45,8 @@ enum ChannelCommands {
 
     static func handshake(_ interp: TclInterp, _ objv: [TclObj]) throws -> TclObj? {
         guard objv.count == 2 else { throw TclError.wrongArgs(objv, 1, "channel") }
-        let ch = try TlsChannel.find(interp, TclObjects.toString(objv[1]))
+        let ch = try TlsChannel.find(interp, TclObjects.toString(objv[1]), for: "HANDSHAKE")
         return TclObjects.bool(try ch.handshakeCommand())
-    }
-
-    /// `tls::HalfClose chan direction`: 1 when chan is a TLS channel and was
-    /// half-closed, 0 when it is not ours (tls.tcl then asks the core close).
-    static func halfClose(_ interp: TclInterp, _ objv: [TclObj]) throws -> TclObj? {
-        guard objv.count == 3 else { throw TclError.wrongArgs(objv, 1, "channel direction") }
-        guard let ch = try? TlsChannel.find(interp, TclObjects.toString(objv[1])) else { return TclObjects.bool(false) }
-        let direction = TclObjects.toString(objv[2])
-        let write: Bool
-        if !direction.isEmpty && "write".hasPrefix(direction) { write = true }
-        else if !direction.isEmpty && "read".hasPrefix(direction) { write = false }
-        else { throw TclError.badChoice("direction", direction, ["read", "write"]) }
-        try ch.halfClose(write: write)
-        return TclObjects.bool(true)
     }
 
     static func status(_ interp: TclInterp, _ objv: [TclObj]) throws -> TclObj? {
@@ -71,14 +57,14 @@ enum ChannelCommands {
             args = args.dropFirst()
         }
         guard args.count == 1 else { throw TclError.wrongArgs(objv, 1, "?-local? channel") }
-        let ch = try TlsChannel.find(interp, TclObjects.toString(args.first!))
+        let ch = try TlsChannel.find(interp, TclObjects.toString(args.first!), for: "STATUS")
         guard ch.connection.state == .established else { return TclObjects.list([]) }
         return SessionInfo.status(ch.connection.ssl, local: local, ocsp: ch.connection.ocsp)
     }
 
     static func connection(_ interp: TclInterp, _ objv: [TclObj]) throws -> TclObj? {
         guard objv.count == 2 else { throw TclError.wrongArgs(objv, 1, "channel") }
-        let ch = try TlsChannel.find(interp, TclObjects.toString(objv[1]))
+        let ch = try TlsChannel.find(interp, TclObjects.toString(objv[1]), for: "CONNECTION")
         return SessionInfo.connection(ch.connection.ssl, servedHost: ch.connection.servedHost?.pattern ?? "")
     }
 }

@@ -7,10 +7,8 @@ import Glibc
 extension TlsChannel {
     /// Drives the handshake one step; reports a failure once through -command.
     func handshakeStep() -> Connection.Progress {
-        if inOpenSSL || stage == .closed { return .wouldBlock }
-        inOpenSSL = true
-        let progress = connection.handshake()
-        inOpenSSL = false
+        if inOpenSSL || isClosed { return .wouldBlock }
+        let progress = callOpenSSL { connection.handshake() }
         switch progress {
         case .done:
             deferred.cancel(.handshakeDeadline)
@@ -20,7 +18,7 @@ extension TlsChannel {
         case .failed(let message):
             deferred.cancel(.handshakeDeadline)
             updateParentInterest()
-            if !told.contains(.handshakeToCommand) && stage != .closed && !connection.peerLeftBeforeHello {
+            if !told.contains(.handshakeToCommand) && !isClosed && !connection.peerLeftBeforeHello {
                 told.insert(.handshakeToCommand)
                 notifyError(message)
                 registerWithHTTP(message)
@@ -38,10 +36,10 @@ extension TlsChannel {
               !inOpenSSL, let fd = ParentChannel.descriptor(parent) else { return handshakeStep() }
         // The socket below is non-blocking meanwhile, waited on with poll.
         _ = ParentChannel.setBlocking(parent, TCL_MODE_NONBLOCKING)
-        defer { if stage != .closed { _ = ParentChannel.setBlocking(parent, TCL_MODE_BLOCKING) } }
+        defer { if !isClosed { _ = ParentChannel.setBlocking(parent, TCL_MODE_BLOCKING) } }
         while true {
             let progress = handshakeStep()
-            guard case .wouldBlock = progress, stage != .closed else { return progress }
+            guard case .wouldBlock = progress, !isClosed else { return progress }
             let left = deadline - MonotonicClock.milliseconds
             if left <= 0 { return expireHandshake() }
             var p = pollfd(fd: fd, events: Int16(connection.readBlocked ? POLLIN : POLLOUT), revents: 0)
@@ -56,9 +54,9 @@ extension TlsChannel {
             case .done: return true
             case .failed(let message):
                 told.insert(.handshakeRaised)
-                throw TclError(message, errorCode: ["TLS", "HANDSHAKE", message])
+                throw TclError(message, errorCode: ["TLS", "HANDSHAKE", "FAILED"])
             case .wouldBlock:
-                if stage == .closed { throw TclError("channel closed during handshake") }
+                if isClosed { throw TclError("channel closed during handshake") }
                 if !blocking { return false }
             }
         }
@@ -75,10 +73,10 @@ extension TlsChannel {
 
     /// Drives the handshake as far as it goes for a read or write.
     func requireEstablished() -> Readiness {
-        if stage == .closed { return .unavailable(EBADF) }
+        if isClosed { return .unavailable(EBADF) }
         switch driveHandshake() {
         case .done: return .established
-        case .wouldBlock: return .unavailable(stage == .closed ? EBADF : EAGAIN)
+        case .wouldBlock: return .unavailable(isClosed ? EBADF : EAGAIN)
         case .failed where connection.peerLeftBeforeHello: return .peerNeverSpoke
         case .failed(let message):
             let errno = connection.timedOut ? ETIMEDOUT : ECONNABORTED
@@ -110,7 +108,7 @@ extension TlsChannel {
     func handshakeDeadlinePassed() {
         guard connection.state == .handshaking, !inOpenSSL else { return }
         expireHandshake()
-        if stage != .closed, let channel, watchMask != 0 {
+        if !isClosed, let channel, watchMask != 0 {
             tcl.pointee.tcl_NotifyChannel!(channel, watchMask)
         }
     }
@@ -133,7 +131,7 @@ extension TlsChannel {
     /// gets the error, and -command hears of it (once).
     func ioFailed(_ errno: Int32, _ message: String?) {
         if let message { reportError(message, errno) }
-        if !told.contains(.ioToCommand) && stage != .closed {
+        if !told.contains(.ioToCommand) && !isClosed {
             told.insert(.ioToCommand)
             notifyError(message ?? String(cString: tcl.pointee.tcl_ErrnoMsg!(errno)!).lowercased())
         }
@@ -145,12 +143,14 @@ extension TlsChannel {
     private func registerWithHTTP(_ message: String) {
         var info = Tcl_CmdInfo()
         guard let interp, tcl.pointee.tcl_GetCommandInfo!(interp, "::http::registerError", &info) != 0 else { return }
+        holdForCallback()
         Callbacks.invoke(interp, TclObjects.string("::http::registerError"),
                          [TclObjects.string(name), TclObjects.string(message)])
     }
 
     func notifyError(_ message: String) {
         guard let command = options.command, let interp else { return }
+        holdForCallback()
         Callbacks.invoke(interp, command.obj, [TclObjects.string("error"), TclObjects.string(name), TclObjects.string(message)])
     }
 }

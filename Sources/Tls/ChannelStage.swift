@@ -13,6 +13,10 @@ enum ChannelStage: Equatable {
     case halfClosing
     /// tls::unimport is popping the layer: the channel below lives on.
     case unstacking
+    /// close2Proc runs: close_notify goes out, and -command still hears of
+    /// it (not for an unstack: the script still names the channel then,
+    /// and must not act on it in the middle); nothing else happens.
+    case closing
     /// Closed or unstacked: nothing may touch the channel below, OpenSSL's
     /// transport or the Tcl channel any more.
     case closed

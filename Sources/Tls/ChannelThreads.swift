@@ -23,8 +23,11 @@ extension TlsChannel {
     /// loaded the package and holds the channel now. nil when there is none
     /// (callbacks are then skipped) or it was deleted. Not held with
     /// Tcl_Preserve: a preserved interpreter is not deleted while its
-    /// thread exits, and its channels would then be closed twice.
+    /// thread exits, and its channels would then be closed twice. Nor is
+    /// there one while Tcl finalizes the thread (it closes the channels
+    /// still open then, and no script may run in the middle of that).
     var interp: TclInterp? {
+        guard ThreadState.current != nil else { return nil }
         if let b = bound, b.isUsable { return b.interp }
         guard let channel else { return nil }
         bound = LoadedInterps.holder(of: channel)
@@ -46,7 +49,7 @@ extension TlsChannel {
     /// interpreter stays bound (it is used only from its own thread) and
     /// the scripts are made again if the channel is closed here.
     func leaveThread() {
-        guard stage != .closed, !isLeaving else { return }
+        guard !isClosed, !isLeaving else { return }
         deferred.cancelAll()
         if stage != .unstacking { unwatchParent() }
         connection.transport.burst.endBurst()
@@ -57,7 +60,7 @@ extension TlsChannel {
     /// of this thread, and what the channel was waiting for is watched and
     /// scheduled from here (the handshake's deadline keeps its time).
     func enterThread() {
-        guard stage != .closed, isLeaving else { return }
+        guard !isClosed, isLeaving else { return }
         restoreScripts()
         residence = .arrived
         updateParentInterest()

@@ -73,8 +73,10 @@ final class Connection {
 
         var mode: Int32 = SSL_VERIFY_NONE
         if o.effectiveRequest {
-            mode = SSL_VERIFY_PEER
-            if o.server && o.effectiveRequire { mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT }
+            // The flags TclTLS sets (tls::status shows them in verifyMode); a
+            // client ignores FAIL_IF_NO_PEER_CERT and CLIENT_ONCE.
+            mode = SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE
+            if o.effectiveRequire { mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT }
             if o.postHandshake == true { mode |= SSL_VERIFY_POST_HANDSHAKE }
         }
         // Pinning looks at the peer's certificate even when nothing else is

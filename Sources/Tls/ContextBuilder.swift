@@ -9,24 +9,10 @@ import Glibc
 enum ContextBuilder {
     static func build(_ c: ContextConfig) throws -> SSLContext {
         SSLErrors.clear()
-        let versions = c.protocols
-        for v in versions where !v.isAvailable {
-            throw TclError("\(v.rawValue) protocol not supported")
-        }
-        guard let lowest = versions.first, let highest = versions.last else {
-            throw TclError("no protocol version enabled: enable at least one of -tls1.2 and -tls1.3")
-        }
         guard let ctx = SSL_CTX_new(TLS_method()) else { throw SSLErrors.error("could not create SSL context") }
         let context = SSLContext(ctx: ctx, isServer: c.server)
 
-        _ = tls_SSL_CTX_set_min_proto_version(ctx, lowest.wireVersion)
-        _ = tls_SSL_CTX_set_max_proto_version(ctx, highest.wireVersion)
-        var sslOptions = tls_SSL_OP_ALL() | tls_SSL_OP_NO_COMPRESSION() | tls_SSL_OP_IGNORE_UNEXPECTED_EOF()
-        // Versions between the lowest and highest that are switched off.
-        let gaps: [ProtocolVersion: UInt64] = [.ssl3: tls_SSL_OP_NO_SSLv3(), .tls1: tls_SSL_OP_NO_TLSv1(),
-                                               .tls1_1: tls_SSL_OP_NO_TLSv1_1(), .tls1_2: tls_SSL_OP_NO_TLSv1_2(),
-                                               .tls1_3: tls_SSL_OP_NO_TLSv1_3()]
-        for (v, flag) in gaps where !versions.contains(v) { sslOptions |= flag }
+        let sslOptions = tls_SSL_OP_ALL() | tls_SSL_OP_NO_COMPRESSION() | tls_SSL_OP_IGNORE_UNEXPECTED_EOF()
         _ = SSL_CTX_set_options(ctx, sslOptions)
         // RELEASE_BUFFERS: an idle connection holds no read or write buffer
         // (about 10 KiB of the 26 KiB an idle server connection took).
@@ -43,6 +29,11 @@ enum ContextBuilder {
         if let s = c.groups, tls_SSL_CTX_set1_groups_list(ctx, s) != 1 {
             throw SSLErrors.error("bad -groups \"\(s)\"")
         }
+        // After -securitylevel and -cipher (`@SECLEVEL=0`), which decide what can be honoured.
+        let versions = try ProtocolVersion.range(enabled: c.protocols,
+                                                 securityLevel: Int(SSL_CTX_get_security_level(ctx)))
+        _ = tls_SSL_CTX_set_min_proto_version(ctx, versions.lowerBound.wireVersion)
+        _ = tls_SSL_CTX_set_max_proto_version(ctx, versions.upperBound.wireVersion)
 
         try loadIdentity(ctx, c)
 

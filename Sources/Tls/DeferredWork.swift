@@ -15,6 +15,9 @@ enum DeferredJob: CaseIterable {
     case halfCloseCheck
     /// The handshake has not completed in time (-handshaketimeout).
     case handshakeDeadline
+    /// A callback's script closed the channel inside Tcl's operation: the
+    /// reference that kept it open is given back (ChannelHold.swift).
+    case releaseHold
 }
 
 /// One scheduled job. Tcl holds one reference to it (its client data) while
@@ -42,7 +45,7 @@ struct DeferredWork {
     /// event loop is next idle (nil); nothing if it is pending already or
     /// the channel is closed.
     mutating func schedule(_ job: DeferredJob, for channel: TlsChannel, afterMs ms: Int?) {
-        guard pending[job] == nil, channel.stage != .closed else { return }
+        guard pending[job] == nil, !channel.isClosed else { return }
         let p = PendingJob(channel, job)
         let data = Unmanaged.passRetained(p).toOpaque()
         if let ms {

@@ -17,7 +17,6 @@ let commandTable: [(name: String, handler: CommandHandler)] = [
     ("::tls::status", ChannelCommands.status),
     ("::tls::connection", ChannelCommands.connection),
     ("::tls::misc", MiscCommands.misc),
-    ("::tls::HalfClose", ChannelCommands.halfClose),
     ("::tls::PrepareServer", ChannelCommands.prepareServer),
     ("::tls::SessionCacheCount", ChannelCommands.sessionCacheCount),
 ]
@@ -27,6 +26,7 @@ public func Tls_Init(_ interp: OpaquePointer?) -> Int32 {
     guard let interp, Stubs.initialize(interp) else { return TCL_ERROR }
     LoadedInterps.add(interp)
     TclCommand.registerAll(interp)
+    CloseCommand.install(interp)
     // tls.tcl validates tls::socket/tls::init options against this list.
     _ = tcl.pointee.tcl_SetVar2Ex!(interp, "::tls::importOptions", nil,
                                    TclObjects.stringList(TlsOptions.names), TCL_GLOBAL_ONLY)

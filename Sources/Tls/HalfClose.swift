@@ -1,5 +1,5 @@
-// `close $chan write` (Tcl 8.6 refuses half-close on stacked channels, so
-// tls.tcl routes it here through tls::HalfClose): once the handshake is done
+// `close $chan write` (Tcl 8.6 and 9 refuse half-close on stacked channels, so
+// CloseCommand.swift routes it here): once the handshake is done
 // and Tcl's output is flushed, send close_notify and shut the channel below
 // for writing. A non-blocking channel finishes this from the event loop: the
 // stage is `.halfClosing` until then, and each chance to finish is a
@@ -8,7 +8,7 @@
 
 extension TlsChannel {
     func halfClose(write: Bool) throws {
-        guard let channel, stage != .closed else { return }
+        guard let channel, !isClosed else { return }
         guard write else { return try closeParent(TCL_CLOSE_READ) }
         if tcl.pointee.tcl_Flush!(channel) != TCL_OK {
             throw TclError("error flushing \"\(name)\": \(posixMessage())")
@@ -24,11 +24,13 @@ extension TlsChannel {
         guard stage == .halfClosing, let channel else { return }
         // Called back from inside OpenSSL (a script's close in a callback):
         // close_notify must wait until OpenSSL is done.
-        if inOpenSSL { return scheduleHalfCloseCheck() }
+        if inOpenSSL { return postponeUntilOpenSSLReturns() }
         if case .failed = connection.state { stage = .open; return }
         guard connection.state == .established, tcl.pointee.tcl_OutputBuffered!(channel) == 0 else { return }
         stage = .open
-        connection.shutdown()
+        callOpenSSL { connection.shutdown() }
+        // The close_notify's callbacks may have closed the channel.
+        guard !isClosed else { return }
         try closeParent(TCL_CLOSE_WRITE)
     }
 

@@ -39,7 +39,7 @@ enum HandshakeCallbacks {
 private func channel(_ ssl: OpaquePointer?) -> TlsChannel? {
     guard let ssl, let p = tls_SSL_get_app_data(ssl) else { return nil }
     let ch = Unmanaged<TlsChannel>.fromOpaque(p).takeUnretainedValue()
-    return ch.isClosed ? nil : ch
+    return ch.stage == .closed ? nil : ch
 }
 
 private func newSession(_ ssl: OpaquePointer?, _ session: OpaquePointer?) -> Int32 {
@@ -49,7 +49,10 @@ private func newSession(_ ssl: OpaquePointer?, _ session: OpaquePointer?) -> Int
 
 private func clientHello(_ ssl: OpaquePointer?, _ alert: UnsafeMutablePointer<Int32>?, _ arg: UnsafeMutableRawPointer?) -> Int32 {
     guard let ssl, let ch = channel(ssl) else { return SSL_CLIENT_HELLO_SUCCESS }
-    if ch.decide("hello", [TclObjects.string(ServerNameExtension.read(ssl) ?? "")]) == 0 {
+    var sessionId: UnsafePointer<UInt8>? = nil
+    let sessionIdLength = SSL_client_hello_get0_session_id(ssl, &sessionId)
+    if ch.decide("hello", [TclObjects.string(ServerNameExtension.read(ssl) ?? ""),
+                           TclObjects.bytes(sessionId, sessionIdLength)]) == 0 {
         alert?.pointee = SSL_AD_HANDSHAKE_FAILURE
         return SSL_CLIENT_HELLO_ERROR
     }
@@ -66,7 +69,7 @@ private func serverName(_ ssl: OpaquePointer?, _ alert: UnsafeMutablePointer<Int
         ch.connection.serve(hosts[named].host, hosts[named].context)
         return SSL_TLSEXT_ERR_OK
     }
-    switch answer.map({ Callbacks.decisionValue($0) ?? 0 }) {
+    switch answer.flatMap({ Callbacks.decisionValue($0) }) {
     case 0:
         alert?.pointee = SSL_AD_UNRECOGNIZED_NAME
         return SSL_TLSEXT_ERR_ALERT_FATAL
@@ -145,7 +148,12 @@ private func info(_ ssl: OpaquePointer?, _ where_: Int32, _ ret: Int32) {
 
 private func message(_ writeP: Int32, _ version: Int32, _ contentType: Int32, _ buf: UnsafeRawPointer?, _ len: Int,
                      _ ssl: OpaquePointer?, _ arg: UnsafeMutableRawPointer?) {
-    // 256 and 257 are OpenSSL's pseudo content types for record headers.
+    // Each protocol message with SSL_trace's text as it is, as TclTLS 2.0
+    // passes it; not OpenSSL's pseudo content types 256 and 257 (a record's
+    // header, TLS 1.3's inner content type), which TclTLS 2.0 also passes:
+    // they say nothing the message itself does not, and would cost one more
+    // Tcl call per record read or written (three times the time of a
+    // -command server in threads.test).
     guard contentType < 256, let ch = channel(ssl) else { return }
     guard let bio = BIO_new(BIO_s_mem()) else { return }
     defer { BIO_free(bio) }
@@ -156,7 +164,7 @@ private func message(_ writeP: Int32, _ version: Int32, _ contentType: Int32, _ 
     ch.notify("message", [TclObjects.string(writeP != 0 ? "Sent" : "Received"),
                           TclObjects.string(ProtocolNames.version(version)),
                           TclObjects.string(ProtocolNames.contentType(contentType)),
-                          TclObjects.string(trace.trimmingWhitespace())])
+                          TclObjects.string(trace)])
 }
 
 enum ProtocolNames {
@@ -171,13 +179,15 @@ enum ProtocolNames {
         }
     }
 
+    /// TclTLS 2.0's names of the content types (`Handshake` and `Change
+    /// Cipher` seen side by side with it).
     static func contentType(_ t: Int32) -> String {
         switch t {
-        case 20: return "change_cipher_spec"
-        case 21: return "alert"
-        case 22: return "handshake"
-        case 23: return "application_data"
-        case 24: return "heartbeat"
+        case 20: return "Change Cipher"
+        case 21: return "Alert"
+        case 22: return "Handshake"
+        case 23: return "Application Data"
+        case 24: return "Heartbeat"
         default: return "unknown"
         }
     }
@@ -211,13 +221,16 @@ extension TlsChannel {
     /// and never used would be lost: one per server connection, before).
     func notify(_ kind: String, _ args: @autoclosure () -> [TclObj]) {
         guard let command = options.command, let interp else { return }
+        holdForCallback()
         Callbacks.invoke(interp, command.obj, [TclObjects.string(kind), TclObjects.string(name)] + args())
     }
 
-    /// -validatecommand: `script kind chan args...` → 0, 1, 2; nil without a script.
-    /// A script that fails or closes the channel rejects.
+    /// -validatecommand: `script kind chan args...` → 0, 1, 2; nil without a
+    /// script or when it returned no number (as TclTLS 2.0, the decision is
+    /// then OpenSSL's or the default). A script that fails or closes the
+    /// channel rejects.
     func decide(_ kind: String, _ args: @autoclosure () -> [TclObj]) -> Int? {
-        answer(kind, args()).map { Callbacks.decisionValue($0) ?? 0 }
+        answer(kind, args()).flatMap { Callbacks.decisionValue($0) }
     }
 
     /// -validatecommand's result as a string; nil without a script, "0"
@@ -226,8 +239,9 @@ extension TlsChannel {
         guard let vcmd = options.validateCommand else { return nil }
         // No interpreter of this thread holds the channel: reject.
         guard let interp else { return "0" }
+        holdForCallback()
         let answer = Callbacks.string(interp, vcmd.obj, [TclObjects.string(kind), TclObjects.string(name)] + args())
-        return isClosed ? "0" : (answer ?? "0")
+        return isLetGo ? "0" : (answer ?? "0")
     }
 
     func verify(preverify: Bool, store: OpaquePointer) -> Bool {
@@ -242,8 +256,11 @@ extension TlsChannel {
         let depth = X509_STORE_CTX_get_error_depth(store)
         let error = X509_STORE_CTX_get_error(store)
         let cert = X509_STORE_CTX_get_current_cert(store).map { CertificateInfo.dict($0).object } ?? TclObjects.list([])
-        let message = preverify ? "" : String(cString: X509_verify_cert_error_string(Int(error)))
-        let answer = decide("verify", [TclObjects.int(Int(depth)), cert, TclObjects.bool(preverify), TclObjects.string(message)])
+        let message = String(cString: X509_verify_cert_error_string(Int(error)))
+        guard let answer = decide("verify", [TclObjects.int(Int(depth)), cert, TclObjects.bool(preverify),
+                                             TclObjects.string(message)]) else {
+            return preverify || !options.effectiveRequire
+        }
         if answer == 0 {
             if preverify { X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION) }
             return false
@@ -271,7 +288,8 @@ extension TlsChannel {
         if !connection.isServer {
             connection.context.sessions.remember(session, for: options.serverName ?? "")
         }
-        guard options.command != nil else { return }
+        // Clients only, as TclTLS 2.0 (a server's new sessions are its own).
+        guard options.command != nil, !connection.isServer else { return }
         var idLength: UInt32 = 0
         let id = SSL_SESSION_get_id(session, &idLength)
         var ticket: UnsafePointer<UInt8>? = nil

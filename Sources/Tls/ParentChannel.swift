@@ -17,11 +17,13 @@ enum ParentChannel {
 
     /// Reads and drops whatever input the OS already holds for the channel's
     /// descriptor, without blocking; nothing happens for non-socket channels.
+    /// A read shorter than the scratch space has taken all there was.
     static func discardArrivedInput(_ c: Tcl_Channel) {
         guard let fd = descriptor(c) else { return }
-        var scratch = [UInt8](repeating: 0, count: 16384)
-        for _ in 0..<64 {
-            if recv(fd, &scratch, scratch.count, Int32(MSG_DONTWAIT)) <= 0 { break }
+        withUnsafeTemporaryAllocation(byteCount: 16384, alignment: 16) { scratch in
+            for _ in 0..<64 {
+                if recv(fd, scratch.baseAddress, scratch.count, Int32(MSG_DONTWAIT)) < scratch.count { break }
+            }
         }
     }
 

@@ -63,7 +63,7 @@ enum PrivateKey {
         if let known = holder?.unlockedKeys[request] { return .unlocked(known) }
         let asker = PasswordPrompt.Source(interp: interp, script: prompt)
         guard let pkey = try decode(source, asker), let key = UnlockedKey(pkey) else {
-            throw SSLErrors.error("error loading \(source.name)")
+            throw SSLErrors.error("error loading \(source.name)", cause: asker.failure)
         }
         if let holder {
             if holder.unlockedKeys.count >= 8 { holder.unlockedKeys.removeAll() }

@@ -38,5 +38,13 @@ enum SSLErrors {
         return TclError(what)
     }
 
+    /// `what: message` of an error a script raised (its errorCode kept)
+    /// when there is one: that is the cause, not OpenSSL's queue.
+    static func error(_ what: String, cause: TclError?) -> TclError {
+        guard let cause, let message = cause.message else { return error(what) }
+        clear()
+        return TclError("\(what): \(message)", errorCode: cause.errorCode)
+    }
+
     static func clear() { ERR_clear_error() }
 }

@@ -17,8 +17,8 @@
 //   verification,
 //   verifyResult            X509_verify_cert_error_string of the verify result (`ok`)
 //   verifyDepth             SSL_get_verify_depth (-1: OpenSSL's default limit)
-//   verifyMode              list of `none` or of `peer fail_if_no_peer_cert
-//                           client_once post_handshake`
+//   verifyMode              list of `peer`, `fail if no peer cert`, `client once`,
+//                           `post handshake` (TclTLS 2.0's words); empty for none
 //   ca_names                list of RFC 2253 DNs: the client CA list (a server's
 //                           own, or the one a client received)
 //   ocsp_status             client with -ocsp request|require: the stapled OCSP
@@ -42,7 +42,20 @@
 //   session_reused          0/1
 //   is_server               0/1
 //   compression, expansion  compression method name, `none` without one
-//   caList                  as ca_names
+//   min_protocol,
+//   max_protocol            the range of protocol versions in effect (`TLSv1.2`,
+//                           `TLSv1.3`): the -tls1 ... -tls1.3 options, with a
+//                           hole filled (ProtocolVersion.range)
+//   caList                  as ca_names, each in OpenSSL's one-line form
+//                           (`/CN=tls-test Root CA`), as TclTLS 2.0 returns it
+//   caListCount             the number of names in caList
+//   init_finished           0/1 SSL_is_init_finished
+//   is_dtls                 0/1
+//   dane_auth               0/1: a DANE record authenticated the peer (2.0.1
+//                           says 1 without DANE)
+//   waiting_for_async       0/1
+//   time-out                SSL_get_default_timeout, seconds
+//   ct_enabled              0/1: certificate transparency checks are on
 //   sni_served              server: the -sni pattern whose certificate was
 //                           served (`*.example.com`), empty for the main one
 //   cipher                  OpenSSL's cipher name
@@ -53,7 +66,12 @@
 //   id, cipher_id           SSL_CIPHER_get_id as a number (0x03001302 = 50336514)
 //   cipher_is_aead          0/1
 //   description             SSL_CIPHER_description without the trailing newline
-//   handshake_digest        long name of the handshake digest (`sha384`)
+//   handshake_digest        short name of the handshake digest (`SHA384`)
+//   openssl_name            another name of cipher (StatusKeys.aliases)
+//   cipherNID, digestNID, keyExchangeNID, authenticationNID
+//                           long names of the cipher's parts (`aes-256-gcm`,
+//                           `undefined` for AEAD's digest, `kx-ecdhe`, `auth-rsa`)
+//   protocol_id             the cipher's two-byte IANA id as a number (0x1302 = 4866)
 //   alpn                    ALPN protocol of the session
 //   resumable               0/1
 //   start_time              seconds since the epoch
@@ -66,6 +84,8 @@
 //   session_cache_mode      `none`, `client`, `server` or `both`
 //   session                 (extension) byte array: the DER of the SSL_SESSION
 //                           (i2d_SSL_SESSION), for `-session_id` to resume
+//   session_context         byte array: the session id context
+//   compression_id          `none`, or the compression method's id
 import COpenSSL
 
 enum SessionInfo {
@@ -126,14 +146,14 @@ enum SessionInfo {
         v["peername"] = .text(string(SSL_get0_peername(ssl)))
         v["protocol"] = .text(string(SSL_get_version(ssl)))
 
+        // OpenSSL's long names; `undefined` where there is none (no signature,
+        // or Ed25519's, which has no separate hash), as TclTLS 2.0 says.
         var nid: Int32 = NID_undef
-        if (local ? tls_SSL_get_signature_nid(ssl, &nid) : tls_SSL_get_peer_signature_nid(ssl, &nid)) == 1 {
-            v["signatureHashAlgorithm"] = .text(CertificateInfo.nidName(nid))
-        }
+        _ = local ? tls_SSL_get_signature_nid(ssl, &nid) : tls_SSL_get_peer_signature_nid(ssl, &nid)
+        v["signatureHashAlgorithm"] = .text(string(OBJ_nid2ln(nid)))
         nid = NID_undef
-        if (local ? SSL_get_signature_type_nid(ssl, &nid) : SSL_get_peer_signature_type_nid(ssl, &nid)) == 1 {
-            v["signature_type"] = .text(CertificateInfo.nidName(nid))
-        }
+        _ = local ? SSL_get_signature_type_nid(ssl, &nid) : SSL_get_peer_signature_type_nid(ssl, &nid)
+        v["signature_type"] = .text(string(OBJ_nid2ln(nid)))
         v["verification"] = .text(string(X509_verify_cert_error_string(SSL_get_verify_result(ssl))))
         v["verifyDepth"] = .number(Int(SSL_get_verify_depth(ssl)))
         v["verifyMode"] = .list(verifyMode(SSL_get_verify_mode(ssl)))
@@ -141,19 +161,25 @@ enum SessionInfo {
         return v
     }
 
+    /// The verify mode's flags in TclTLS 2.0's words; empty for SSL_VERIFY_NONE.
     static func verifyMode(_ mode: Int32) -> [String] {
         let flags: [(Int32, String)] = [
-            (SSL_VERIFY_PEER, "peer"), (SSL_VERIFY_FAIL_IF_NO_PEER_CERT, "fail_if_no_peer_cert"),
-            (SSL_VERIFY_CLIENT_ONCE, "client_once"), (SSL_VERIFY_POST_HANDSHAKE, "post_handshake"),
+            (SSL_VERIFY_PEER, "peer"), (SSL_VERIFY_FAIL_IF_NO_PEER_CERT, "fail if no peer cert"),
+            (SSL_VERIFY_CLIENT_ONCE, "client once"), (SSL_VERIFY_POST_HANDSHAKE, "post handshake"),
         ]
-        let names = flags.filter { mode & $0.0 != 0 }.map(\.1)
-        return names.isEmpty ? ["none"] : names
+        return flags.filter { mode & $0.0 != 0 }.map(\.1)
     }
 
-    static func caNames(_ ssl: OpaquePointer) -> [String] {
+    /// The client CA list as RFC 2253 DNs (ca_names), or in OpenSSL's
+    /// one-line form `/CN=...` (caList, as TclTLS 2.0 returns it).
+    static func caNames(_ ssl: OpaquePointer, oneLine: Bool = false) -> [String] {
         guard let names = SSL_get_client_CA_list(ssl) else { return [] }
-        return (0..<tls_sk_X509_NAME_num(names)).map {
-            CertificateInfo.distinguishedName(tls_sk_X509_NAME_value(names, $0))
+        return (0..<tls_sk_X509_NAME_num(names)).map { i in
+            let name = tls_sk_X509_NAME_value(names, i)
+            guard oneLine else { return CertificateInfo.distinguishedName(name) }
+            guard let line = X509_NAME_oneline(name, nil, 0) else { return "" }
+            defer { tls_OPENSSL_free(line) }
+            return String(cString: line)
         }
     }
 
@@ -179,7 +205,17 @@ enum SessionInfo {
         v["is_server"] = .flag(SSL_is_server(ssl) != 0)
         v["compression"] = .text(compressionName(SSL_get_current_compression(ssl)))
         v["expansion"] = .text(compressionName(SSL_get_current_expansion(ssl)))
-        v["caList"] = .list(caNames(ssl))
+        v["min_protocol"] = .text(ProtocolNames.version(tls_SSL_get_min_proto_version(ssl)))
+        v["max_protocol"] = .text(ProtocolNames.version(tls_SSL_get_max_proto_version(ssl)))
+        let caList = caNames(ssl, oneLine: true)
+        v["caList"] = .list(caList)
+        v["caListCount"] = .number(caList.count)
+        v["init_finished"] = .flag(SSL_is_init_finished(ssl) != 0)
+        v["is_dtls"] = .flag(SSL_is_dtls(ssl) != 0)
+        v["dane_auth"] = .flag(SSL_get0_dane_authority(ssl, nil, nil) >= 0)
+        v["waiting_for_async"] = .flag(SSL_waiting_for_async(ssl) != 0)
+        v["time-out"] = .number(Int(SSL_get_default_timeout(ssl)))
+        v["ct_enabled"] = .flag(SSL_ct_is_enabled(ssl) != 0)
 
         // Cipher
         if let cipher = SSL_get_current_cipher(ssl) {
@@ -194,8 +230,13 @@ enum SessionInfo {
             v["cipher_is_aead"] = .flag(SSL_CIPHER_is_aead(cipher) != 0)
             v["description"] = .text(description(cipher))
             if let md = SSL_CIPHER_get_handshake_digest(cipher) {
-                v["handshake_digest"] = .text(CertificateInfo.nidName(EVP_MD_get_type(md)))
+                v["handshake_digest"] = .text(string(OBJ_nid2sn(EVP_MD_get_type(md))))
             }
+            v["cipherNID"] = .text(string(OBJ_nid2ln(SSL_CIPHER_get_cipher_nid(cipher))))
+            v["digestNID"] = .text(string(OBJ_nid2ln(SSL_CIPHER_get_digest_nid(cipher))))
+            v["keyExchangeNID"] = .text(string(OBJ_nid2ln(SSL_CIPHER_get_kx_nid(cipher))))
+            v["authenticationNID"] = .text(string(OBJ_nid2ln(SSL_CIPHER_get_auth_nid(cipher))))
+            v["protocol_id"] = .number(Int(SSL_CIPHER_get_protocol_id(cipher)))
         }
         if let name = keyExchangeGroup(ssl) { v["group"] = .text(name) }
 
@@ -228,8 +269,13 @@ enum SessionInfo {
             let keyLength = SSL_SESSION_get_master_key(session, &key, key.count)
             v["master_key"] = .bytes(Array(key.prefix(keyLength)))
             v["session"] = .bytes(der(session))
+            var contextLength: UInt32 = 0
+            let context = SSL_SESSION_get0_id_context(session, &contextLength)
+            v["session_context"] = .bytes(bytes(context, Int(contextLength)))
+            let compression = SSL_SESSION_get_compress_id(session)
+            v["compression_id"] = compression == 0 ? .text("none") : .number(Int(compression))
         } else {
-            for key in ["session_id", "session_ticket", "ticket_app_data", "master_key", "session"] {
+            for key in ["session_id", "session_ticket", "ticket_app_data", "master_key", "session", "session_context"] {
                 v[key] = .bytes([])
             }
         }

@@ -16,6 +16,16 @@ enum StatusKeys {
         "certificate", "signatureAlgorithm", "signatureValue", "signatureDigest",
         "publicKeyAlgorithm", "publicKey", "bits", "self_signed", "sha1_hash", "sha256_hash",
         "pinnedpubkey",
+    ] + certificateBeyondManual
+
+    /// What TclTLS 2.0.1 returns beyond its manual, and 1.7.22's `serial`
+    /// (CertificateExtensions has their forms).
+    static let certificateBeyondManual: [String] = [
+        "signingDigest", "publicKeyHash", "signatureHash", "purpose", "certificatePurpose",
+        "extFlags", "selfIssued", "selfSigned", "isProxyCert", "extInvalid", "isCACert",
+        "issuerUniqueId", "subjectUniqueId", "extCount", "keyUsage", "issuerAltName", "pathLen",
+        "basicConstraintsCA", "extendedKeyUsage", "crlDistributionPoints", "ocspResponders",
+        "caIssuers", "alias", "keyId", "serial",
     ]
 
     /// The session part of `tls::status`, which precedes the certificate part.
@@ -39,23 +49,34 @@ enum StatusKeys {
     static let connectionState: [String] = [
         "state", "servername", "protocol", "renegotiation", "renegotiation_allowed",
         "securitylevel", "security_level", "session_reused", "is_server", "compression",
-        "expansion", "caList", "sni_served",
+        "expansion", "caList", "sni_served", "min_protocol", "max_protocol",
+        // TclTLS 2.0.1 beyond its manual:
+        "init_finished", "is_dtls", "dane_auth", "waiting_for_async", "time-out", "ct_enabled",
+        "caListCount",
     ]
     static let connectionCipher: [String] = [
         "cipher", "standard_name", "bits", "algorithm_bits", "secret_bits", "min_version",
-        "id", "cipher_id", "cipher_is_aead", "description", "handshake_digest",
-        "group",
+        "id", "cipher_id", "cipher_is_aead", "description", "handshake_digest", "group",
+        // TclTLS 2.0.1 beyond its manual:
+        "openssl_name", "cipherNID", "digestNID", "keyExchangeNID", "authenticationNID",
+        "protocol_id",
     ]
     static let connectionSession: [String] = [
         "alpn", "resumable", "start_time", "timeout", "lifetime", "session_id",
         "session_ticket", "ticket_app_data", "master_key", "session_cache_mode", "session",
+        // TclTLS 2.0.1 beyond its manual:
+        "session_context", "compression_id",
     ]
 
-    /// Pairs of spellings that always carry the same value (seed name, TclTLS 2.0 name).
+    /// Pairs of spellings that always carry the same value (seed name, TclTLS
+    /// 2.0's name, or 1.7's `serial`).
     static let aliases: [(String, String)] = [
         ("signature_type", "signatureType"), ("verification", "verifyResult"),
         ("renegotiation", "renegotiation_allowed"), ("securitylevel", "security_level"),
         ("bits", "algorithm_bits"), ("id", "cipher_id"),
+        ("num_extensions", "extCount"), ("ocsp", "ocspResponders"), ("signatureDigest", "signingDigest"),
+        ("issuerUniqueID", "issuerUniqueId"), ("subjectUniqueID", "subjectUniqueId"),
+        ("serialNumber", "serial"), ("cipher", "openssl_name"),
     ]
 
     /// Appends `keys` to `dict` in order, each with its value from `values`, or

@@ -55,17 +55,26 @@ final class TicketKeys: @unchecked Sendable {
         return !encrypt && index > 0 ? 2 : 1
     }
 
+    /// An OSSL_PARAM keeps pointers to its name and value until
+    /// EVP_MAC_CTX_set_params reads them, so both live in buffers held across
+    /// that call (a String passed for a C string lives only for the one call
+    /// it is passed to: AddressSanitizer saw OpenSSL read the freed names).
     private func setHMAC(_ mac: OpaquePointer, _ secret: [UInt8]) -> Bool {
         var secret = secret
         var digest = Array("SHA256".utf8CString)
-        return secret.withUnsafeMutableBytes { s in
-            digest.withUnsafeMutableBufferPointer { d in
-                var params = [
-                    OSSL_PARAM_construct_utf8_string("digest", d.baseAddress, 0),
-                    OSSL_PARAM_construct_octet_string("key", s.baseAddress, s.count),
-                    OSSL_PARAM_construct_end(),
-                ]
-                return EVP_MAC_CTX_set_params(mac, &params) == 1
+        let digestName = Array("digest".utf8CString), keyName = Array("key".utf8CString)
+        return digestName.withUnsafeBufferPointer { digestName in
+            keyName.withUnsafeBufferPointer { keyName in
+                secret.withUnsafeMutableBytes { s in
+                    digest.withUnsafeMutableBufferPointer { d in
+                        var params = [
+                            OSSL_PARAM_construct_utf8_string(digestName.baseAddress, d.baseAddress, 0),
+                            OSSL_PARAM_construct_octet_string(keyName.baseAddress, s.baseAddress, s.count),
+                            OSSL_PARAM_construct_end(),
+                        ]
+                        return EVP_MAC_CTX_set_params(mac, &params) == 1
+                    }
+                }
             }
         }
     }

@@ -35,11 +35,44 @@ final class TlsChannel {
 
     private(set) var blocking: Bool
     private(set) var watchMask: Int32 = 0
-    /// Inside an OpenSSL call. Writing to a socket whose -async connect is
-    /// still pending makes Tcl deliver the channel's events right there, in
-    /// the middle of our own SSL call; those must not start another one, and
-    /// a callback's close must leave OpenSSL alone.
-    var inOpenSSL = false
+    /// Whether an OpenSSL call of ours is running. Events can arrive in the
+    /// middle of one: writing to a socket whose -async connect is pending
+    /// makes Tcl deliver them right there, and a callback's script may run
+    /// the event loop (`update`). They must not start another OpenSSL call,
+    /// and a callback's close must leave OpenSSL alone.
+    enum OpenSSLCall {
+        case none
+        case running
+        /// Something came up meanwhile (an event from below, a readable
+        /// notice, a half-close check): until the call returns the channel
+        /// below is not watched and no job is rescheduled, since the socket
+        /// stays readable, OpenSSL's buffer stays full, and a nested event
+        /// loop would otherwise see the same event for ever.
+        case postponing
+    }
+    private(set) var openSSL = OpenSSLCall.none
+    var inOpenSSL: Bool { openSSL != .none }
+
+    func postponeUntilOpenSSLReturns() { openSSL = .postponing }
+
+    /// Runs one OpenSSL call of ours (see OpenSSLCall).
+    func callOpenSSL<T>(_ body: () -> T) -> T {
+        openSSL = .running
+        let result = body()
+        let postponed = openSSL == .postponing
+        openSSL = .none
+        if postponed {
+            updateParentInterest()
+            armTimerIfReadable()
+            scheduleHalfCloseCheck()
+        }
+        return result
+    }
+
+    /// Nesting of our driver procs: Tcl is inside an operation on the
+    /// channel (ChannelHold.swift); and whether a callback made us hold it.
+    var tclDepth = 0
+    var holdsChannel = false
 
     private init(parent: Tcl_Channel, pushback: Int, interp: TclInterp, name: String, options: TlsOptions,
                  context: SSLContext, blocking: Bool) throws {
@@ -68,7 +101,7 @@ final class TlsChannel {
         }
         let context: SSLContext
         if let model = options.model {
-            context = try find(interp, model).connection.context
+            context = try find(interp, model, for: "IMPORT").connection.context
         } else {
             context = try ContextCache.context(for: options, interp: interp)
         }
@@ -98,13 +131,15 @@ final class TlsChannel {
         return chanName
     }
 
-    /// The TLS channel on top of the stack named `chanName`, or an error.
-    static func find(_ interp: TclInterp, _ chanName: String) throws -> TlsChannel {
+    /// The TLS channel on top of the stack named `chanName`, or an error whose
+    /// errorCode names the command, as TclTLS 2.0's: `TLS STATUS CHANNEL INVALID`.
+    static func find(_ interp: TclInterp, _ chanName: String, for command: String) throws -> TlsChannel {
         guard let bottom = tcl.pointee.tcl_GetChannel!(interp, chanName, nil) else { throw TclError.fromInterp }
         let top = tcl.pointee.tcl_GetTopChannel!(bottom)!
         guard tcl.pointee.tcl_GetChannelType!(top) == UnsafePointer(TlsChannelType.pointer),
               let data = tcl.pointee.tcl_GetChannelInstanceData!(top) else {
-            throw TclError("bad channel \"\(chanName)\": not a TLS channel")
+            throw TclError("bad channel \"\(chanName)\": not a TLS channel",
+                           errorCode: ["TLS", command, "CHANNEL", "INVALID"])
         }
         return Unmanaged<TlsChannel>.fromOpaque(data).takeUnretainedValue()
     }
@@ -113,10 +148,12 @@ final class TlsChannel {
     static func unstack(_ interp: TclInterp, _ chanName: String) throws {
         if let bottom = tcl.pointee.tcl_GetChannel!(interp, chanName, nil),
            tcl.pointee.tcl_GetTopChannel!(bottom) == bottom {
-            throw TclError("bad channel \"\(chanName)\": not a stacked channel")
+            throw TclError("bad channel \"\(chanName)\": not a stacked channel",
+                           errorCode: ["TLS", "UNIMPORT", "CHANNEL", "INVALID"])
         }
-        let ch = try find(interp, chanName)
-        guard let top = ch.channel, ch.stage != .closed else { throw TclError("channel \"\(chanName)\" is closing") }
+        let ch = try find(interp, chanName, for: "UNIMPORT")
+        guard let top = ch.channel, !ch.isClosed else { throw TclError("channel \"\(chanName)\" is closing") }
+        try ch.checkUnstackable()
         let before = ch.stage
         ch.stage = .unstacking
         guard tcl.pointee.tcl_UnstackChannel!(interp, top) == TCL_OK else {
@@ -135,15 +172,16 @@ final class TlsChannel {
     /// from here on, whatever called us (a script, a callback's script in
     /// the middle of an OpenSSL call, an interpreter being deleted).
     func close() {
-        guard stage != .closed else { return }
+        guard !isClosed else { return }
         let unstacking = stage == .unstacking
+        stage = unstacking ? .closed : .closing
         restoreScripts()
         deferred.cancelAll()
         // From inside OpenSSL (a callback's script closed the channel) no
         // further OpenSSL call may be made: no close_notify then.
         if !inOpenSSL {
             let peerLeftFirst = connection.peerClosed
-            connection.shutdown()
+            callOpenSSL { connection.shutdown() }
             if unstacking {
                 // We leave TLS first (STARTTLS-and-back): take in the peer's
                 // answering close_notify now, so that it does not turn up in the
@@ -165,7 +203,8 @@ final class TlsChannel {
         bound = nil
     }
 
-    var isClosed: Bool { stage == .closed }
+    /// Closing or closed: nothing but the close_notify's callbacks may run.
+    var isClosed: Bool { stage == .closing || stage == .closed }
 
     // MARK: driver procs
 
@@ -176,14 +215,15 @@ final class TlsChannel {
         case .peerNeverSpoke: return 0
         case .unavailable(let e): errorCode = e; return -1
         }
-        inOpenSSL = true
-        let result = connection.read(buf, Int(toRead))
-        // Further records OpenSSL has already read ahead come along.
         var more = 0
-        if case .count(let n) = result, n < Int(toRead), stage != .closed {
-            more = connection.readBuffered(buf + n, Int(toRead) - n)
+        let result = callOpenSSL {
+            let result = connection.read(buf, Int(toRead))
+            // Further records OpenSSL has already read ahead come along.
+            if case .count(let n) = result, n < Int(toRead), !isClosed {
+                more = connection.readBuffered(buf + n, Int(toRead) - n)
+            }
+            return result
         }
-        inOpenSSL = false
         armTimerIfReadable()
         switch result {
         case .count(let n): return Int32(n + more)
@@ -207,9 +247,9 @@ final class TlsChannel {
         case .peerNeverSpoke: return toWrite
         case .unavailable(let e): errorCode = e; return -1
         }
-        inOpenSSL = true
-        let result = blocking ? connection.writeAll(buf, Int(toWrite)) : connection.write(buf, Int(toWrite))
-        inOpenSSL = false
+        let result = callOpenSSL {
+            blocking ? connection.writeAll(buf, Int(toWrite)) : connection.write(buf, Int(toWrite))
+        }
         switch result {
         case .count(let n):
             scheduleHalfCloseCheck()
@@ -236,7 +276,7 @@ final class TlsChannel {
     /// wake the event loop again and again): the script's writable handler
     /// runs when the handshake is over.
     func updateParentInterest() {
-        guard stage != .closed else { return }
+        guard !isClosed, openSSL != .postponing else { return }
         watchParent(wantedParentMask(), lazily: true)
     }
     private func wantedParentMask() -> Int32 {
@@ -263,8 +303,9 @@ final class TlsChannel {
         parentMask = mask
         ParentChannel.watch(parent, mask)
     }
-    /// Leaving the thread: nothing is watched from here, and the next
-    /// thread starts from an unknown mask.
+    /// Leaving the thread (or postponing events during an OpenSSL call):
+    /// nothing is watched from here, and the next watch starts from an
+    /// unknown mask.
     func unwatchParent() {
         ParentChannel.watch(parent, 0)
         parentMask = nil
@@ -272,7 +313,13 @@ final class TlsChannel {
 
     /// An event from the channel below: returns the events to pass up.
     func handle(_ mask: Int32) -> Int32 {
-        if inOpenSSL || stage == .closed { return 0 }  // level-triggered: it comes again
+        if isClosed { return 0 }
+        if inOpenSSL {
+            // Level-triggered: it comes again once the OpenSSL call is over.
+            postponeUntilOpenSSLReturns()
+            unwatchParent()
+            return 0
+        }
         if mask & TCL_READABLE != 0 { connection.readBlocked = false }
         // Readability left watched lazily (watchParent) that nobody wants now.
         var mask = mask
@@ -288,15 +335,16 @@ final class TlsChannel {
             return 0
         case .done:
             // The handshake swallowed the event; the socket is writable again.
-            return stage == .closed ? 0 : (mask | (watchMask & TCL_WRITABLE))
+            return isClosed ? 0 : (mask | (watchMask & TCL_WRITABLE))
         case .failed:
             // Let the script's handler run: its next read or write reports the error.
-            return stage == .closed ? 0 : watchMask
+            return isClosed ? 0 : watchMask
         }
     }
 
     /// Decrypted data that the notifier cannot see: wake the script up soon.
     func armTimerIfReadable() {
+        if inOpenSSL { return postponeUntilOpenSSLReturns() }
         guard watchMask & TCL_READABLE != 0, connection.state == .established, connection.hasPendingInput else { return }
         deferred.schedule(.readableNotice, for: self, afterMs: 0)
     }
@@ -304,20 +352,25 @@ final class TlsChannel {
     /// A deferred job is due (DeferredWork.swift); the channel is held alive
     /// meanwhile, and does nothing once closed.
     func perform(_ job: DeferredJob) {
-        guard stage != .closed, let channel else { return }
+        guard !isClosed, let channel else { return }
         switch job {
         case .readableNotice:
+            if inOpenSSL { return postponeUntilOpenSSLReturns() }
             guard watchMask & TCL_READABLE != 0, connection.hasPendingInput else { return }
             tcl.pointee.tcl_NotifyChannel!(channel, TCL_READABLE)
         case .halfCloseCheck:
             try? finishHalfClose()
         case .handshakeDeadline:
             handshakeDeadlinePassed()
+        case .releaseHold:
+            releaseHold(now: true)
         }
     }
 
+    /// Tcl sets the mode of every channel of the stack, ours first, then
+    /// the one below (each an fcntl pair on a socket): ours only notes it.
     func setBlocking(_ mode: Int32) -> Int32 {
         blocking = mode == TCL_MODE_BLOCKING
-        return ParentChannel.setBlocking(parent, mode)
+        return 0
     }
 }

@@ -22,10 +22,10 @@ enum TlsChannelType {
         t.pointee.version = tls_Tcl_ChannelVersion5()
         tls_Tcl_SetClose2Marker(t)
         t.pointee.inputProc = { cd, buf, toRead, errorCode in
-            with(cd) { $0.input(buf!, toRead, &errorCode!.pointee) }
+            with(cd) { ch in ch.insideTcl { ch.input(buf!, toRead, &errorCode!.pointee) } }
         }
         t.pointee.outputProc = { cd, buf, toWrite, errorCode in
-            with(cd) { $0.output(buf!, toWrite, &errorCode!.pointee) }
+            with(cd) { ch in ch.insideTcl { ch.output(buf!, toWrite, &errorCode!.pointee) } }
         }
         t.pointee.setOptionProc = { cd, interp, name, value in
             with(cd) { NoDelay.setOption($0.parent, interp, name, value) }
@@ -46,7 +46,7 @@ enum TlsChannelType {
             return 0
         }
         t.pointee.blockModeProc = { cd, mode in with(cd) { $0.setBlocking(mode) } }
-        t.pointee.handlerProc = { cd, mask in with(cd) { $0.handle(mask) } }
+        t.pointee.handlerProc = { cd, mask in with(cd) { ch in ch.insideTcl { ch.handle(mask) } } }
         t.pointee.threadActionProc = { cd, action in
             with(cd) { action == TCL_CHANNEL_THREAD_REMOVE ? $0.leaveThread() : $0.enterThread() }
         }

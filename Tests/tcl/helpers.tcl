@@ -48,9 +48,10 @@ namespace eval tlstest {
 # (load.test checks the package against it; compat.test builds the expected
 # messages from it).
 namespace eval tlstest {
-    variable importOptionNames [list {*}{-alpn -cadata -cadir -cafile -castore -cert -certfile -cipher -ciphersuites
-        -command -crldir -crlfile -dhparams -groups -handshaketimeout -key -keyfile -model -nodelay -ocsp
-        -ocspresponse -password -pinnedpubkey -post_handshake -request -require -securitylevel -security_level
+    variable importOptionNames [list {*}{-alpn -cadata -cadir -cafile -castore -cert -certfile -cipher
+        -ciphersuites -command -crldir -crlfile -dhparams -groups -handshaketimeout -key -keyfile -model
+        -nodelay -ocsp -ocspresponse -password -pinnedpubkey -post_handshake -request -require
+        -securitylevel -security_level
         -server -servername -session_id -sni -ssl2 -ssl3 -tls1 -tls1.1 -tls1.2 -tls1.3 -ticketkeys
         -validatecommand -vcmd}]
     # (-server is listed once, among tls::socket's own.)
@@ -78,13 +79,12 @@ if {![string match "$tlstest::build/*" [lindex [package ifneeded tls 2.1.0] end]
 # ---------------------------------------------------------------------------
 # PKI
 
-# Creates the test PKI (once) with the repository's openssl script.
+# Creates the test PKI (once) with the repository's openssl script, which
+# returns at once when the PKI is complete and of its current generation.
 proc tlstest::ensurePki {} {
     variable here
     variable pkidir
-    if {![file exists [file join $pkidir .complete]]} {
-        exec sh [file join $here make-pki.sh] $pkidir 2>@1
-    }
+    exec sh [file join $here make-pki.sh] $pkidir 2>@1
 }
 
 # Path of a PKI file, e.g. [tlstest::pki server.pem].
