@@ -8,15 +8,20 @@ struct FileStamp: Hashable {
     /// inode, size, mtime and ctime (seconds, nanoseconds); nil when stat fails.
     /// The change time too: `cp -p` or Tcl's `file copy` over a file of the
     /// same size may keep the inode and set a whole-second mtime equal to the
-    /// old one; no one can set the change time.
-    private let identity: [Int]?
+    /// old one; no one can set the change time. (A struct, not an array:
+    /// stamps are made on every tls::import and must not allocate.)
+    private struct Identity: Hashable {
+        let inode, size, mtime, mtimeNanos, ctime, ctimeNanos: Int
+    }
+    private let identity: Identity?
 
     init(_ path: String) {
         self.path = path
         var st = stat()
         identity = stat(path, &st) == 0
-            ? [Int(st.st_ino), Int(st.st_size), st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
-               st.st_ctim.tv_sec, st.st_ctim.tv_nsec] : nil
+            ? Identity(inode: Int(st.st_ino), size: Int(st.st_size), mtime: st.st_mtim.tv_sec,
+                       mtimeNanos: st.st_mtim.tv_nsec, ctime: st.st_ctim.tv_sec, ctimeNanos: st.st_ctim.tv_nsec)
+            : nil
     }
 
     /// Throws Tcl's usual `couldn't open "path": reason` unless the file can be read.
