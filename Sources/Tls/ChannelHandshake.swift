@@ -49,6 +49,15 @@ extension TlsChannel {
 
     /// `tls::handshake`: 1 when done, 0 while a non-blocking handshake waits.
     func handshakeCommand() throws -> Bool {
+        // From a callback of the channel's own OpenSSL call (-command info or
+        // message during the handshake): the handshake cannot be driven from
+        // inside itself, and a blocking channel must not wait for it there.
+        if inOpenSSL {
+            if connection.state == .established { return true }
+            if !blocking { return false }
+            throw TclError("handshake in progress: \"\(name)\" cannot wait for it from inside its own callback",
+                           errorCode: ["TLS", "HANDSHAKE", "INPROGRESS"])
+        }
         while true {
             switch driveHandshake() {
             case .done: return true

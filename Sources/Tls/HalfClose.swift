@@ -15,6 +15,9 @@ extension TlsChannel {
         }
         guard stage == .open || stage == .halfClosing else { return }
         stage = .halfClosing
+        // From a callback inside OpenSSL (during the handshake or a read):
+        // the half-close finishes once OpenSSL returns.
+        if inOpenSSL { return postponeUntilOpenSSLReturns() }
         if blocking { _ = try handshakeCommand() } else { _ = handshakeStep() }
         try finishHalfClose()
     }
