@@ -19,7 +19,9 @@
 # One line per workload: medians of each implementation and the ratios of
 # ours to nginx and to TclTLS 1.7.22:
 #
-#   bench NAME ours X nginx N tcltls Y tcltls201 Z plain P ours/nginx R ours/tcltls R requests/s
+#   bench NAME ours X nginx N tcltls Y tcltls201 Z plain P ours9 Q ours/nginx R ours/tcltls R ours9/nginx R requests/s
+#
+# (ours9: our package with the server under Tcl 9, when TCLSH9 names one.)
 #
 #   http-server  [plain 1]  -> port P  (worker side)
 
@@ -45,6 +47,13 @@ proc httpImplementations {} {
         lappend impls tcltls201
     }
     lappend impls plain
+    # Ours again with the server under Tcl 9 (epoll notifier, no notifier
+    # thread): what the same script gets from a newer Tcl.
+    set tclsh9 [setting TCLSH9 ""]
+    if {$tclsh9 ne "" && [file executable $tclsh9]} {
+        set ::httpTclsh9 $tclsh9
+        lappend impls ours9
+    }
     return $impls
 }
 
@@ -99,12 +108,14 @@ proc startHttpServer {impl} {
         startNginx $port
         return $port
     }
+    set tclsh $::tclsh
     switch -- $impl {
         plain {set load [list version $::tcltlsVersion plain 1]}
+        ours9 {set load [list version [implVersion ours] libdir [implLibdir ours]]; set tclsh $::httpTclsh9}
         tcltls201 {set load [list version 2.0.1 libdir $::tcltls201Dir]}
         default {set load [list version [implVersion $impl] libdir [implLibdir $impl]]}
     }
-    set server [spawnCommand [list taskset -c 0 $::tclsh [file join $::here worker.tcl] role http-server {*}$load \
+    set server [spawnCommand [list taskset -c 0 $tclsh [file join $::here worker.tcl] role http-server {*}$load \
         cert [file join $::pki server.pem] key [file join $::pki server.key]]]
     serverPort $server
 }
@@ -143,12 +154,13 @@ proc httpReport {name unit impls samplesList problemList} {
         set m($impl) [expr {$problem($impl) eq "" ? [median $samples($impl)] : ""}]
         append line " $impl [number $m($impl) $unit]"
     }
-    foreach other {nginx tcltls} {
+    foreach {mine other} {ours nginx ours tcltls ours9 nginx} {
+        if {![info exists m($mine)]} continue
         set ratio n/a
-        if {[info exists m($other)] && $m(ours) ne "" && $m($other) ne "" && $m($other) != 0} {
-            set ratio [format %.2f [expr {double($m(ours)) / $m($other)}]]
+        if {[info exists m($other)] && $m($mine) ne "" && $m($other) ne "" && $m($other) != 0} {
+            set ratio [format %.2f [expr {double($m($mine)) / $m($other)}]]
         }
-        append line " ours/$other $ratio"
+        append line " $mine/$other $ratio"
     }
     puts "$line $unit"
     flush stdout
