@@ -316,14 +316,18 @@ final class Connection {
 
     /// After our close_notify: reads (one record at a time, so that no plain
     /// bytes behind it are swallowed) until the peer's close_notify, EOF, an
-    /// error, or `timeoutMs` without input on `fd`. Data still arriving is dropped.
+    /// error, or `timeoutMs` in all (a peer that keeps sending must not hold
+    /// us for ever). Data still arriving is dropped.
     func awaitPeerClose(fd: Int32, timeoutMs: Int32) {
         SSL_set_read_ahead(ssl, 0)
         var scratch = [UInt8](repeating: 0, count: 4096)
+        let deadline = MonotonicClock.milliseconds + Int(timeoutMs)
         while !peerClosed {
+            let left = deadline - MonotonicClock.milliseconds
+            if left <= 0 { break }
             if SSL_has_pending(ssl) == 0 {
                 var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                guard poll(&p, 1, timeoutMs) == 1 else { break }
+                guard poll(&p, 1, Int32(left)) == 1 else { break }
             }
             switch read(&scratch, scratch.count) {
             case .count, .wouldBlock: continue

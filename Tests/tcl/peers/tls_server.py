@@ -11,6 +11,7 @@ Listens on --host (127.0.0.1 by default) and a free port, prints
              prints "SENT <sha256>", then waits for the client to close
   eof-notify sends --count lines, then close_notify (unwrap) and closes
   eof-tcp    sends --count lines, then closes TCP without close_notify
+  stream     sends lines without end and never reads (ignores close_notify)
   halfclose  reads until the client's close_notify, prints "GOT <n> bytes",
              replies "got <n> bytes <k> lines", then close_notify and closes
   starttls   plain "STARTTLS" line -> plain "OK", TLS handshake, echoes one
@@ -152,6 +153,12 @@ def serve_tls(conn, args):
         raw.shutdown(socket.SHUT_RDWR)
         raw.close()
         log("CLOSED")
+    elif mode == "stream":
+        # Lines without end, never reading: the client's close_notify goes
+        # unanswered while records keep arriving (until the socket fails).
+        log("STREAMING")
+        while True:
+            conn.sendall(b"streaming\n" * 100)
     elif mode == "halfclose":
         total = lines = 0
         while True:
