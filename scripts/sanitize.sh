@@ -67,11 +67,24 @@ suite() {  # name, tclsh, scratch path, library file name, swift env
   fi
 }
 
-suite tcl8.6 "$TCLSH" .build-asan libtls.so "$SWIFTENV"
+# The two Tcls' suites run side by side (each in its own scratch and report
+# directory); each prints its summary when done.
+run() {  # name, tclsh, scratch, library, swift env
+  suite "$@" > "build/asan/$1.summary" 2>&1
+  echo $status > "build/asan/$1.status"
+}
+mkdir -p build/asan; rm -f build/asan/*.status build/asan/*.summary
+run tcl8.6 "$TCLSH" .build-asan libtls.so "$SWIFTENV" &
 if [ -x "$TCLSH9" ]; then
   TCL9_INCLUDE=${TCL9_INCLUDE:-/opt/tcl9/include}
   TCL9_STUBLIB=${TCL9_STUBLIB:-/opt/tcl9/lib/libtclstub.a}
-  suite tcl9 "$TCLSH9" .build-asan9 libtcl9tls.so \
-      "TLS_TCL_INCLUDE=$TCL9_INCLUDE TLS_TCL_STUBLIB=$TCL9_STUBLIB TLS_TCL_LIBDIR=$(dirname "$TCL9_STUBLIB")"
+  run tcl9 "$TCLSH9" .build-asan9 libtcl9tls.so \
+      "TLS_TCL_INCLUDE=$TCL9_INCLUDE TLS_TCL_STUBLIB=$TCL9_STUBLIB TLS_TCL_LIBDIR=$(dirname "$TCL9_STUBLIB")" &
 fi
+wait
+for name in tcl8.6 tcl9; do
+  [ -f "build/asan/$name.status" ] || continue
+  echo "== $name"; cat "build/asan/$name.summary"
+  [ "$(cat "build/asan/$name.status")" = 0 ] || status=1
+done
 exit $status
