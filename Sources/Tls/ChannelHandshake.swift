@@ -12,6 +12,7 @@ extension TlsChannel {
         switch progress {
         case .done:
             deferred.cancel(.handshakeDeadline)
+            updateReadPolicy()
             updateParentInterest()
             armTimerIfReadable()
             scheduleHalfCloseCheck()

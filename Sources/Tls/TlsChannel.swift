@@ -175,6 +175,7 @@ final class TlsChannel {
         guard !isClosed else { return }
         let unstacking = stage == .unstacking
         stage = unstacking ? .closed : .closing
+        connection.transport.mayAssumeDrained = false
         restoreScripts()
         deferred.cancelAll()
         // From inside OpenSSL (a callback's script closed the channel) no
@@ -314,6 +315,7 @@ final class TlsChannel {
     /// An event from the channel below: returns the events to pass up.
     func handle(_ mask: Int32) -> Int32 {
         if isClosed { return 0 }
+        if mask & TCL_READABLE != 0 { connection.transport.noteReadable() }
         if inOpenSSL {
             // Level-triggered: it comes again once the OpenSSL call is over.
             postponeUntilOpenSSLReturns()
@@ -371,6 +373,12 @@ final class TlsChannel {
     /// the one below (each an fcntl pair on a socket): ours only notes it.
     func setBlocking(_ mode: Int32) -> Int32 {
         blocking = mode == TCL_MODE_BLOCKING
+        updateReadPolicy()
         return 0
+    }
+
+    /// Whether a short read may count as having drained the socket (Transport).
+    func updateReadPolicy() {
+        connection.transport.mayAssumeDrained = !blocking && !isClosed && connection.state == .established
     }
 }
