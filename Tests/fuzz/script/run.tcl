@@ -118,8 +118,10 @@ proc collect {h seed} {
         puts "  replay: [replay $seed]"
         puts "  last lines:\n    [join [lrange [split [string trim $out($h)] \n] end-12 end] "\n    "]"
     }
-    if {!$opt(-quiet) && ($clean + [llength $failed]) % 100 == 0} {
+    # (quiet: every 1000, so that a run stopped from outside still says how far it got)
+    if {($clean + [llength $failed]) % ($opt(-quiet) ? 1000 : 100) == 0} {
         puts "fuzz: [expr {$clean + [llength $failed]}] seeds so far, [llength $failed] failed"
+        flush stdout
     }
     unset out($h)
     incr running -1
