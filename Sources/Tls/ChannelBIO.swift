@@ -51,19 +51,26 @@ final class Transport {
 
     /// One read from below per readable event, as nginx does: after a read
     /// that took less than it asked for, the socket counts as drained for a
-    /// moment, and reads report "would block" without a system call (the
-    /// read a script's `gets` loop makes after its last line) until a
-    /// readable event comes (`noteReadable`). Only while the channel is
-    /// non-blocking and established (TlsChannel sets `mayAssumeDrained`); a
-    /// read after the moment asks the socket again, so a script that polls
-    /// without the event loop still gets its data.
+    /// moment, and the reads of later SSL_read calls report "would block"
+    /// without a system call (the read a script's `gets` loop makes after
+    /// its last line) until a readable event comes (`noteReadable`). The same
+    /// SSL_read may still ask again (the rest of a record that came in
+    /// pieces). Only while the channel is non-blocking and established
+    /// (TlsChannel sets `mayAssumeDrained`); a read after the moment asks the
+    /// socket again, so a script that polls without the event loop still
+    /// gets its data.
     var mayAssumeDrained = false {
         didSet { if !mayAssumeDrained { drainedSince = 0 } }
     }
-    /// When a short read last found the socket drained (monotonic ns), or 0.
+    /// When a short read last found the socket drained (monotonic ns), or 0,
+    /// and in which SSL_read call (`sslReadCalls`).
     private var drainedSince: UInt64 = 0
+    private var drainedInCall = 0
+    private var sslReadCalls = 0
     static let drainedNanoseconds: UInt64 = 1_000_000
     func noteReadable() { drainedSince = 0 }
+    /// Connection calls this before each SSL_read.
+    func beginSSLRead() { sslReadCalls &+= 1 }
 
     /// While corked, writes collect here and leave in one write at uncork.
     private var corked = false
@@ -112,7 +119,7 @@ final class Transport {
         // Reading from below ends a burst of writes: what it holds may be
         // what the peer must see before it answers.
         burst.endBurst()
-        if drainedSince != 0 {
+        if drainedSince != 0 && drainedInCall != sslReadCalls {
             if MonotonicClock.nanoseconds &- drainedSince < Transport.drainedNanoseconds { return .wouldBlock }
             drainedSince = 0
         }
@@ -120,7 +127,10 @@ final class Transport {
         let n = inputProc(instance, buf, len, &err)
         if n > 0 {
             received(buf, Int(n))
-            if mayAssumeDrained && n < len { drainedSince = MonotonicClock.nanoseconds }
+            if mayAssumeDrained && n < len {
+                drainedSince = MonotonicClock.nanoseconds
+                drainedInCall = sslReadCalls
+            }
             return .count(Int(n))
         }
         if n == 0 { reachedEOF = true; return .eof }

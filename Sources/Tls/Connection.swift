@@ -237,6 +237,7 @@ final class Connection {
     // not clear it before each call.
     func read(_ buf: UnsafeMutableRawPointer, _ count: Int) -> IO {
         transport.resetError()
+        transport.beginSSLRead()
         let n = SSL_read(ssl, buf, Int32(clamping: count))
         return n > 0 ? .count(Int(n)) : failure(n, reading: true)
     }
