@@ -27,7 +27,13 @@ final class Transport {
     private(set) var bytesReceived = 0
     private(set) var reachedEOF = false
     /// The first bytes received: what a peer that does not speak TLS sent.
+    /// Only a failing handshake looks at them; given back once it is done.
     private(set) var firstBytes: [UInt8] = []
+    private var keepsFirstBytes = true
+    func forgetFirstBytes() {
+        keepsFirstBytes = false
+        firstBytes = []
+    }
 
     /// Corks the socket for a fast stream of writes (see BurstCork).
     let burst: BurstCork
@@ -138,7 +144,7 @@ final class Transport {
     }
 
     private func received(_ buf: UnsafeMutablePointer<CChar>, _ n: Int) {
-        if bytesReceived < HandshakeFailure.keptBytes {
+        if keepsFirstBytes && bytesReceived < HandshakeFailure.keptBytes {
             let take = min(n, HandshakeFailure.keptBytes - bytesReceived)
             firstBytes += UnsafeRawBufferPointer(start: buf, count: take)
         }

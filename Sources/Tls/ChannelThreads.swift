@@ -11,7 +11,7 @@ extension TlsChannel {
         /// Bound to the interpreter that imported it, or found since.
         case settled
         /// Left its thread: the scripts' text, until a thread takes it in.
-        case leaving(TlsOptions.Scripts)
+        case leaving(KeptOptions.Scripts)
         /// Moved in from another thread, and no interpreter found yet. The
         /// channel's first use here binds it (so that callbacks fired while
         /// it is closed, after it left the interpreter, still find it).

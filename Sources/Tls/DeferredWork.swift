@@ -35,17 +35,41 @@ private final class PendingJob {
 }
 
 /// A channel's pending jobs: at most one of each kind, all on the thread
-/// that holds the channel.
+/// that holds the channel. One slot per kind, stored inline: an idle
+/// connection holds no table (a dictionary kept its storage, 96 bytes per
+/// connection, after its first job).
 struct DeferredWork {
-    private var pending: [DeferredJob: PendingJob] = [:]
+    private var readableNotice: PendingJob?
+    private var halfCloseCheck: PendingJob?
+    private var handshakeDeadline: PendingJob?
+    private var releaseHold: PendingJob?
 
-    func isPending(_ job: DeferredJob) -> Bool { pending[job] != nil }
+    private subscript(_ job: DeferredJob) -> PendingJob? {
+        get {
+            switch job {
+            case .readableNotice: return readableNotice
+            case .halfCloseCheck: return halfCloseCheck
+            case .handshakeDeadline: return handshakeDeadline
+            case .releaseHold: return releaseHold
+            }
+        }
+        set {
+            switch job {
+            case .readableNotice: readableNotice = newValue
+            case .halfCloseCheck: halfCloseCheck = newValue
+            case .handshakeDeadline: handshakeDeadline = newValue
+            case .releaseHold: releaseHold = newValue
+            }
+        }
+    }
+
+    func isPending(_ job: DeferredJob) -> Bool { self[job] != nil }
 
     /// Schedules `job` for `channel` after `ms` milliseconds, or when the
     /// event loop is next idle (nil); nothing if it is pending already or
     /// the channel is closed.
     mutating func schedule(_ job: DeferredJob, for channel: TlsChannel, afterMs ms: Int?) {
-        guard pending[job] == nil, !channel.isClosed else { return }
+        guard self[job] == nil, !channel.isClosed else { return }
         let p = PendingJob(channel, job)
         let data = Unmanaged.passRetained(p).toOpaque()
         if let ms {
@@ -53,11 +77,12 @@ struct DeferredWork {
         } else {
             tcl.pointee.tcl_DoWhenIdle!(jobIdleFired, data)
         }
-        pending[job] = p
+        self[job] = p
     }
 
     mutating func cancel(_ job: DeferredJob) {
-        guard let p = pending.removeValue(forKey: job) else { return }
+        guard let p = self[job] else { return }
+        self[job] = nil
         let data = Unmanaged.passUnretained(p).toOpaque()
         if let timer = p.timer {
             tcl.pointee.tcl_DeleteTimerHandler!(timer)
@@ -74,8 +99,8 @@ struct DeferredWork {
     /// The job fired: it is no longer pending. False if it is not the
     /// pending one (cannot happen while cancel removes it from Tcl too).
     fileprivate mutating func remove(_ p: PendingJob) -> Bool {
-        guard pending[p.job] === p else { return false }
-        pending[p.job] = nil
+        guard self[p.job] === p else { return false }
+        self[p.job] = nil
         return true
     }
 }

@@ -7,6 +7,15 @@ import COpenSSL
 import Glibc
 
 /// What `-ocsp` asks of a client.
+/// A client connection's -ocsp: the mode and the verdict on the stapled
+/// response (made only for connections that ask).
+final class OcspCheck {
+    let mode: OcspMode
+    var result = OcspResult()
+    var rejected = false
+    init(mode: OcspMode) { self.mode = mode }
+}
+
 enum OcspMode: String, CaseIterable {
     /// Do not ask for a stapled response.
     case none

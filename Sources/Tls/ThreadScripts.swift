@@ -4,7 +4,7 @@
 // its references and keeps only the text; the thread that uses the channel
 // next makes new objects from it.
 
-extension TlsOptions {
+extension KeptOptions {
     struct Scripts {
         let command: String?
         let validateCommand: String?
@@ -16,7 +16,6 @@ extension TlsOptions {
                               validateCommand: validateCommand.map { TclObjects.toString($0.obj) })
         command = nil
         validateCommand = nil
-        password = nil  // only used while the context was built
         return scripts
     }
 

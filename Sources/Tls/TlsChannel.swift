@@ -16,9 +16,9 @@ final class TlsChannel {
     let parent: Tcl_Channel
     let connection: Connection
     let name: String
-    /// The options; their scripts are Tcl objects of the thread that holds
-    /// the channel (see ChannelThreads.swift).
-    var options: TlsOptions
+    /// What is kept of the options (KeptOptions.swift); their scripts are
+    /// Tcl objects of the thread that holds the channel (see ChannelThreads.swift).
+    var options: KeptOptions
 
     /// Where the channel is in its life (ChannelStage.swift).
     var stage = ChannelStage.open
@@ -79,7 +79,7 @@ final class TlsChannel {
         self.parent = parent
         self.bound = LoadedInterps.entry(for: interp)
         self.name = name
-        self.options = options
+        self.options = KeptOptions(options)
         self.blocking = blocking
         self.handshakeDeadline = options.handshakeTimeoutMs.map { MonotonicClock.milliseconds + $0 }
         self.connection = try Connection(context: context, transport: Transport(parent: parent, pushback: pushback),
