@@ -175,7 +175,7 @@ final class TlsChannel {
         guard !isClosed else { return }
         let unstacking = stage == .unstacking
         stage = unstacking ? .closed : .closing
-        connection.transport.mayAssumeDrained = false
+        updateReadPolicy()
         restoreScripts()
         deferred.cancelAll()
         // From inside OpenSSL (a callback's script closed the channel) no
