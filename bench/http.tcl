@@ -19,9 +19,12 @@
 # One line per workload: medians of each implementation and the ratios of
 # ours to nginx and to TclTLS 1.7.22:
 #
-#   bench NAME ours X nginx N tcltls Y tcltls201 Z plain P ours9 Q ours/nginx R ours/tcltls R ours9/nginx R requests/s
+#   bench NAME ours X nginx N tcltls Y tcltls201 Z plain P nginx12 M ours9 Q ours/nginx R ours/tcltls R ours9/nginx R requests/s
 #
-# (ours9: our package with the server under Tcl 9, when TCLSH9 names one.)
+# (ours9: our package with the server under Tcl 9, when TCLSH9 names one.
+# nginx speaks TLS 1.3, as ours does; nginx12 is nginx with its own default
+# protocols, which stop at TLS 1.2: there wrk's returning connections resume
+# with no key exchange at all, for reference only.)
 #
 #   http-server  [plain 1]  -> port P  (worker side)
 
@@ -46,7 +49,7 @@ proc httpImplementations {} {
         set ::tcltls201Dir [lindex [split [string trim $out] \n] end]
         lappend impls tcltls201
     }
-    lappend impls plain
+    lappend impls plain nginx12
     # Ours again with the server under Tcl 9 (epoll notifier, no notifier
     # thread): what the same script gets from a newer Tcl.
     set tclsh9 [setting TCLSH9 ""]
@@ -59,12 +62,12 @@ proc httpImplementations {} {
 
 # nginx, one process in the foreground, with its own prefix and
 # configuration in the scratch directory; returns the channel of its pipe.
-proc startNginx {port} {
+proc startNginx {port {protocols "TLSv1.2 TLSv1.3"}} {
     set prefix [file join $::work nginx]
     file mkdir $prefix [file join $prefix logs]
     set conf [file join $prefix nginx.conf]
     set f [open $conf w]
-    puts $f [string map [list @PREFIX@ $prefix @PORT@ $port @BODY@ [string trimright $::http::body \n] \
+    puts $f [string map [list @PREFIX@ $prefix @PORT@ $port @BODY@ [string trimright $::http::body \n] @PROTOCOLS@ $protocols \
         @CERT@ [file join $::pki server.pem] @KEY@ [file join $::pki server.key]] {
 daemon off;
 master_process off;
@@ -88,7 +91,7 @@ http {
         # (wrk keeps its session) resumes with no key exchange at all; ours
         # negotiates TLS 1.3 (resumption with a fresh X25519 exchange, and
         # a new ticket). The same protocol on both sides, as for memory.
-        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_protocols @PROTOCOLS@;
         default_type text/plain;
         location / { return 200 "@BODY@\n"; }
     }
@@ -108,9 +111,9 @@ http {
 
 # The server of one implementation on core 0; returns its port.
 proc startHttpServer {impl} {
-    if {$impl eq "nginx"} {
+    if {$impl in {nginx nginx12}} {
         set port [freePort]
-        startNginx $port
+        startNginx $port [expr {$impl eq "nginx" ? "TLSv1.2 TLSv1.3" : "TLSv1 TLSv1.1 TLSv1.2"}]
         return $port
     }
     set tclsh $::tclsh
