@@ -27,10 +27,33 @@ extension TlsChannel {
     /// name can be closed by a script (Tcl's own close has dropped the name
     /// before it flushes).
     func holdForCallback() {
+        keepEncodingForCallback()
         guard tclDepth > 0, !holdsChannel, !isClosed, let channel,
               LoadedInterps.holder(of: channel) != nil else { return }
         tcl.pointee.tcl_RegisterChannel!(nil, channel)
         holdsChannel = true
+    }
+
+    /// Tcl converts a `puts` with the channel's encoding while it calls our
+    /// output proc, and a callback's `fconfigure -encoding` frees that
+    /// encoding under it (finding 009: Tcl 9 and 8.6 crashed in the
+    /// conversion). A reference of our own keeps it until an idle call,
+    /// after Tcl's operation.
+    private func keepEncodingForCallback() {
+        guard tclDepth > 0, keptEncoding == nil, !isClosed, let channel,
+              let name = ChannelOptions.get(channel, "-encoding") else { return }
+        // nil for "binary" (no encoding object to keep).
+        guard let encoding = tcl.pointee.tcl_GetEncoding!(nil, name) else { return }
+        keptEncoding = encoding
+        deferred.schedule(.releaseEncoding, for: self, afterMs: nil)
+        // A closed channel cancels its jobs: then the reference goes at once.
+        if !deferred.isPending(.releaseEncoding) { releaseKeptEncoding() }
+    }
+
+    func releaseKeptEncoding() {
+        guard let encoding = keptEncoding else { return }
+        keptEncoding = nil
+        tcl.pointee.tcl_FreeEncoding!(encoding)
     }
 
     /// Gives the reference back: at once while an interpreter still holds

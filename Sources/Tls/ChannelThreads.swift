@@ -51,6 +51,7 @@ extension TlsChannel {
     func leaveThread() {
         guard !isClosed, !isLeaving else { return }
         deferred.cancelAll()
+        releaseKeptEncoding()
         if stage != .unstacking { unwatchParent() }
         connection.transport.burst.endBurst()
         residence = .leaving(options.leaveThread())

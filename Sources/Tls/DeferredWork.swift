@@ -18,6 +18,9 @@ enum DeferredJob: CaseIterable {
     /// A callback's script closed the channel inside Tcl's operation: the
     /// reference that kept it open is given back (ChannelHold.swift).
     case releaseHold
+    /// The encoding kept while a callback ran inside Tcl's operation is
+    /// given back (ChannelHold.swift): an idle call, after that operation.
+    case releaseEncoding
 }
 
 /// One scheduled job. Tcl holds one reference to it (its client data) while
@@ -43,6 +46,7 @@ struct DeferredWork {
     private var halfCloseCheck: PendingJob?
     private var handshakeDeadline: PendingJob?
     private var releaseHold: PendingJob?
+    private var releaseEncoding: PendingJob?
 
     private subscript(_ job: DeferredJob) -> PendingJob? {
         get {
@@ -51,6 +55,7 @@ struct DeferredWork {
             case .halfCloseCheck: return halfCloseCheck
             case .handshakeDeadline: return handshakeDeadline
             case .releaseHold: return releaseHold
+            case .releaseEncoding: return releaseEncoding
             }
         }
         set {
@@ -59,6 +64,7 @@ struct DeferredWork {
             case .halfCloseCheck: halfCloseCheck = newValue
             case .handshakeDeadline: handshakeDeadline = newValue
             case .releaseHold: releaseHold = newValue
+            case .releaseEncoding: releaseEncoding = newValue
             }
         }
     }

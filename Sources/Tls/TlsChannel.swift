@@ -73,6 +73,9 @@ final class TlsChannel {
     /// channel (ChannelHold.swift); and whether a callback made us hold it.
     var tclDepth = 0
     var holdsChannel = false
+    /// The channel's encoding, referenced while a callback's script may
+    /// change it under Tcl's operation (ChannelHold.swift).
+    var keptEncoding: Tcl_Encoding?
 
     private init(parent: Tcl_Channel, pushback: Int, interp: TclInterp, name: String, options: TlsOptions,
                  context: SSLContext, blocking: Bool) throws {
@@ -178,6 +181,7 @@ final class TlsChannel {
         updateReadPolicy()
         restoreScripts()
         deferred.cancelAll()
+        releaseKeptEncoding()
         // From inside OpenSSL (a callback's script closed the channel) no
         // further OpenSSL call may be made: no close_notify then.
         if !inOpenSSL {
@@ -364,6 +368,8 @@ final class TlsChannel {
             try? finishHalfClose()
         case .handshakeDeadline:
             handshakeDeadlinePassed()
+        case .releaseEncoding:
+            releaseKeptEncoding()
         case .releaseHold:
             releaseHold(now: true)
         }
