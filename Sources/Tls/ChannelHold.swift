@@ -45,9 +45,9 @@ extension TlsChannel {
         // nil for "binary" (no encoding object to keep).
         guard let encoding = tcl.pointee.tcl_GetEncoding!(nil, name) else { return }
         keptEncoding = encoding
+        // Not pending before (keptEncoding was nil), and the channel is open:
+        // the job is scheduled; close and leaveThread release it at once.
         deferred.schedule(.releaseEncoding, for: self, afterMs: nil)
-        // A closed channel cancels its jobs: then the reference goes at once.
-        if !deferred.isPending(.releaseEncoding) { releaseKeptEncoding() }
     }
 
     func releaseKeptEncoding() {
